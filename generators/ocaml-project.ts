@@ -1,0 +1,77 @@
+/**
+ * The plop generator: which questions to ask and which actions write the
+ * project. The only module that talks to node-plop. It holds no file-system
+ * code: the `render-project` action is given by the caller.
+ *
+ * Answers from flags are gathered first and only the missing questions are
+ * asked (plop's own bypass stops at the first conditional prompt, plop#226).
+ */
+import type { NodePlopAPI, PromptQuestion } from "node-plop";
+import type { Manifest } from "../src/catalog.js";
+
+export interface Answers {
+  directory: string;
+  template: string;
+  confirm: boolean;
+}
+
+export interface GeneratorContext {
+  catalog: Manifest[];
+  /** What the flags already answered: those questions are not asked. */
+  known: Partial<Answers>;
+  /** The validator the flags go through too: what is wrong with these answers, or undefined. */
+  problem: (answers: Partial<Answers>) => string | undefined;
+  /** Writes the project into `staging` from the data `runActions` was given, returning the paths written. */
+  renderProject: (data: Record<string, unknown>, staging: string) => string[];
+}
+
+export const GENERATOR = "ocaml-project";
+
+const choiceLine = (m: Manifest) => `${m.name.padEnd(14)} ${m.summary} (OCaml ≥ ${m.ocaml}, ${m.kind})`;
+
+export function prompts({ catalog, known, problem }: GeneratorContext): PromptQuestion[] {
+  const questions: PromptQuestion[] = [];
+  if (known.directory === undefined)
+    questions.push({
+      type: "input",
+      name: "directory",
+      message: "Project directory (its name becomes the opam package):",
+      default: "ocaml-parallel-app",
+      validate: (directory: string) => problem({ ...known, directory }) ?? true,
+    });
+  if (known.template === undefined)
+    questions.push({
+      type: "list",
+      name: "template",
+      message: "Which approach?",
+      pageSize: catalog.length,
+      // a template the chosen name clashes with is shown, but disabled with the reason
+      choices: (answers: Partial<Answers>) =>
+        catalog.map((m) => ({
+          name: choiceLine(m),
+          value: m.name,
+          short: m.name,
+          disabled: problem({ ...known, ...answers, template: m.name }) ?? false,
+        })),
+    });
+  if (known.confirm === undefined)
+    questions.push({
+      type: "confirm",
+      name: "confirm",
+      message: "Write the project?",
+      default: true,
+    });
+  return questions;
+}
+
+export function registerGenerator(plop: NodePlopAPI, context: GeneratorContext) {
+  plop.setActionType("render-project", (answers, config) => {
+    const files = context.renderProject(answers, config.staging as string);
+    return `${files.length} files rendered`;
+  });
+  return plop.setGenerator(GENERATOR, {
+    description: "a dune project for one OCaml concurrency, parallelism or distribution approach",
+    prompts: prompts(context),
+    actions: (answers) => [{ type: "render-project", staging: (answers as { staging: string }).staging }],
+  });
+}

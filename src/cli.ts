@@ -1,0 +1,198 @@
+/**
+ * The command line: flags, interactive or not, printing, exit codes. The only
+ * module that decides how the process ends (0 done, 1 input or environment,
+ * 2 a tool step failed, 130/143 interrupted).
+ */
+import mri from "mri";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { findTemplate, loadCatalog, type Manifest } from "./catalog.js";
+import { CreateError } from "./errors.js";
+import { cleanupOnInterrupt } from "./generate.js";
+import { create, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
+import { renderProject } from "./render.js";
+
+const FLAGS = {
+  string: ["template", "name", "author"],
+  boolean: ["list", "yes", "force", "git", "dry-run", "json", "help", "version"],
+  alias: { t: "template", y: "yes", h: "help", v: "version" },
+};
+
+const HELP = `Usage: create-ocaml-parallel [DIRECTORY] [TEMPLATE] [options]
+
+Writes a runnable dune project for one OCaml concurrency, parallelism or
+distribution approach. Asks for what is missing when run in a terminal.
+
+Options:
+  -t, --template NAME   the approach (see --list); also accepted as the 2nd argument
+      --list            the catalog: name, summary, OCaml floor, kind, system needs
+      --name NAME       opam package name (default: the directory's name, normalised)
+      --author TEXT     authors and maintainers in dune-project
+                        (default: "Author Name <author@example.com>", as dune init)
+  -y, --yes             take the defaults, never prompt (also without a terminal or with CI set)
+      --force           write into a non-empty directory; never overwrites or deletes a file
+      --no-git          do not run git init
+      --dry-run         print what would be written, write nothing
+      --json            machine-readable result on stdout (never prompts)
+  -h, --help            this help
+  -v, --version         the version
+
+Exit codes: 0 done, 1 wrong input or environment, 2 a tool step failed, 130 interrupted.
+
+Examples:
+  npm create ocaml-parallel@latest
+  npm create ocaml-parallel@latest my-app domains
+  npx create-ocaml-parallel my-app --template domains --yes --json`;
+
+type Out = { out: (s: string) => void; err: (s: string) => void };
+
+const version = () =>
+  (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+function parseArgs(argv: string[]) {
+  const known = new Set([...FLAGS.string, ...FLAGS.boolean, ...Object.keys(FLAGS.alias), "_"]);
+  // mri adds aliases to the arrays it is given, so it gets copies
+  const args: Record<string, unknown> & { _: string[] } = mri(argv, {
+    string: [...FLAGS.string],
+    boolean: [...FLAGS.boolean],
+    alias: { ...FLAGS.alias },
+  });
+  const valid = [...FLAGS.string, ...FLAGS.boolean].map((f) => (f === "git" ? "--no-git" : `--${f}`)).join(" ");
+  for (const key of Object.keys(args))
+    if (!known.has(key)) throw new CreateError(`unknown option ${key.length === 1 ? "-" : "--"}${key}. Valid options: ${valid}`);
+  const positionals = args._.map(String);
+  if (positionals.length > 2) throw new CreateError(`too many arguments: ${positionals.slice(2).join(" ")} (expected DIRECTORY [TEMPLATE])`);
+  for (const f of FLAGS.string)
+    if (args[f] !== undefined && (typeof args[f] !== "string" || args[f] === ""))
+      throw new CreateError(`--${f} needs a value`);
+  if (args.template && positionals[1] && args.template !== positionals[1])
+    throw new CreateError(`two templates given: "${positionals[1]}" and --template "${args.template}"`);
+  return {
+    ...args,
+    directory: positionals[0] as string | undefined,
+    template: (args.template as string | undefined) ?? positionals[1],
+  } as Record<string, unknown> & { directory?: string; template?: string };
+}
+
+function listing(catalog: Manifest[]): string {
+  const rows = catalog.map((m) => [
+    m.name,
+    m.summary,
+    `OCaml ≥ ${m.ocaml}`,
+    m.kind,
+    m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages",
+  ]);
+  const widths = [0, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map(([name, summary, ocaml, kind, system]) => `${name.padEnd(widths[0])}  ${ocaml.padEnd(widths[2])}  ${kind.padEnd(17)} ${summary}; ${system}`)
+    .join("\n");
+}
+
+function summary(result: CreateResult, cwd: string, oneShot?: string): string {
+  const where = relative(cwd, result.directory) || ".";
+  const cd = where === "." ? [] : [`cd ${/[^\w@%+=:,./-]/.test(where) ? JSON.stringify(where) : where}`];
+  const lines = [
+    result.dryRun
+      ? `Would write ${result.files.length} files to ${result.directory} (dry run, nothing written):`
+      : `Wrote the ${result.template} project ${result.package} (${result.files.length} files) to ${result.directory}`,
+    ...(result.dryRun ? result.files.map((f) => `  ${f}`) : []),
+  ];
+  if (!result.dryRun) {
+    if (result.git === "failed") lines.push("git init failed; the project is written, run git init yourself.");
+    lines.push("", "Next:", ...[...cd, ...result.next].map((c) => `  ${c}`));
+    if (oneShot) lines.push("", `To generate it again without questions: ${oneShot}`);
+  }
+  return lines.join("\n");
+}
+
+// node-plop reports a failure as { type, path, error } or, when an action throws, as the thrown value
+const failureText = (f: unknown) =>
+  f instanceof Error ? f.message : typeof f === "object" && f ? String((f as { error?: unknown }).error) : String(f);
+
+/** Runs the node-plop generator: prompts for what the flags left open, then its actions. */
+async function withGenerator(known: Partial<CreateRequest> & { confirm?: boolean }, interactive: boolean, cwd: string) {
+  const [{ default: nodePlop }, { registerGenerator }] = await Promise.all([
+    import("node-plop"),
+    import("../generators/ocaml-project.js"),
+  ]);
+  const plop = await nodePlop(undefined, { destBasePath: cwd, force: false });
+  const generator = registerGenerator(plop, {
+    catalog: loadCatalog(),
+    known: interactive ? known : { ...known, confirm: true },
+    problem: (answers) => problemWith({ ...known, ...answers }),
+    renderProject: (data, staging) => renderProject(data.plan as Plan, staging),
+  });
+  const answers = interactive ? ((await generator.runPrompts()) as Partial<CreateRequest> & { confirm?: boolean }) : {};
+  const render = async (plan: Plan, staging: string) => {
+    const { failures } = await generator.runActions({ plan, staging });
+    if (failures.length)
+      throw new CreateError(`writing the project failed: ${failures.map(failureText).join("; ")}`, 2);
+  };
+  return { answers, render };
+}
+
+export async function main(argv: string[], io: Out, env = process.env, cwd = process.cwd()): Promise<number> {
+  let json = argv.includes("--json");
+  try {
+    const args = parseArgs(argv);
+    json = Boolean(args.json);
+    if (args.help) return io.out(HELP), 0;
+    if (args.version) return io.out(version()), 0;
+    const catalog = loadCatalog();
+    if (args.list) return io.out(json ? JSON.stringify(catalog, null, 2) : listing(catalog)), 0;
+
+    const request: Partial<CreateRequest> = {
+      directory: args.directory,
+      template: args.template,
+      name: args.name as string | undefined,
+      author: args.author as string | undefined,
+      force: Boolean(args.force),
+      git: args.git !== false,
+      dryRun: Boolean(args["dry-run"]),
+      cwd,
+    };
+    // Check what was given before asking anything (spin#80: errors only after all prompts).
+    if (request.template !== undefined) findTemplate(catalog, request.template);
+    const early = problemWith(request);
+    if (early) throw new CreateError(early);
+
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !args.yes && !json && !env.CI;
+    if (!interactive) {
+      if (request.directory === undefined) throw new CreateError("no project directory given: pass it as the first argument");
+      if (request.template === undefined)
+        throw new CreateError(`no template given: pass --template NAME, one of ${catalog.map((m) => m.name).join(", ")}`);
+    }
+    const { answers, render } = await withGenerator(request, interactive, cwd);
+    if (answers.confirm === false) throw new CreateError("cancelled: nothing was written");
+    const full = { ...request, ...answers } as CreateRequest;
+    const result = await create(full, render);
+    const oneShot = interactive
+      ? `npm create ocaml-parallel@latest -- ${[full.directory, "--template", full.template, ...(full.name ? ["--name", full.name] : []), "--yes"].map((a) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a)).join(" ")}`
+      : undefined;
+    io.out(json ? JSON.stringify({ ok: true, ...result }, null, 2) : summary(result, cwd, oneShot));
+    return 0;
+  } catch (error) {
+    const known = error instanceof CreateError;
+    const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? error}`;
+    const exitCode = known ? error.exitCode : 2;
+    if (json) io.out(JSON.stringify({ ok: false, error: message, exitCode }, null, 2));
+    io.err(`create-ocaml-parallel: ${message}`);
+    return exitCode;
+  }
+}
+
+/** The process entry: wires signals so an interruption leaves nothing half-written. */
+export async function runCli(argv = process.argv.slice(2)) {
+  const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  for (const [signal, code] of Object.entries(codes))
+    process.on(signal, () => {
+      cleanupOnInterrupt();
+      process.stderr.write(`\ncreate-ocaml-parallel: interrupted (${signal}); nothing half-written is left.\n`);
+      process.exit(code);
+    });
+  const code = await main(argv, {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+  });
+  process.exitCode = code;
+}

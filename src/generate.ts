@@ -1,0 +1,133 @@
+/**
+ * Where the project goes and how it gets there without harming what is on
+ * disk: it is rendered into a temporary folder beside the target and moved
+ * into place only when complete. Existing files are never overwritten or deleted.
+ */
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { CreateError } from "./errors.js";
+
+export interface Target {
+  /** Absolute path of the project directory. */
+  path: string;
+  /** What is there now. */
+  state: "missing" | "empty" | "non-empty";
+}
+
+/** Resolves `directory` against `cwd` and says whether a project can go there (a non-empty one only with `force`). */
+export function inspectTarget(directory: string, cwd: string, force: boolean): Target {
+  if (directory.trim() === "") throw new CreateError("the project directory is empty");
+  const path = resolve(cwd, directory);
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    // a missing target is fine, but a file or a dangling link on its way is not
+    const ancestor = nearestExisting(path);
+    if (!statSync(ancestor).isDirectory()) throw new CreateError(`${ancestor} is a file, so ${path} cannot be created`);
+    return { path, state: "missing" };
+  }
+  if (!stats.isDirectory()) throw new CreateError(`${path} exists and is not a directory`);
+  if (readdirSync(path).length === 0) return { path, state: "empty" };
+  if (!force)
+    throw new CreateError(
+      `${path} is not empty. Choose another directory, or pass --force to add the project beside the files there (none of them is overwritten).`,
+    );
+  return { path, state: "non-empty" };
+}
+
+function nearestExisting(path: string): string {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
+/** Files below `dir`, relative, for listing what a render produced. */
+function filesBelow(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesBelow(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
+/** The cleanup to run if the process is interrupted mid-way; cli.ts calls it from its signal handlers. */
+let pendingCleanup: (() => void) | undefined;
+export function cleanupOnInterrupt() {
+  pendingCleanup?.();
+  pendingCleanup = undefined;
+}
+
+/**
+ * Renders through `render(staging)` and moves the result to `target.path`.
+ * With `force`, a non-empty target receives the new files beside its own;
+ * if any new file would replace one of them, nothing is written and the
+ * conflicts are listed.
+ */
+export async function writeProject(target: Target, render: (staging: string) => Promise<void>): Promise<string[]> {
+  const parent = dirname(target.path);
+  const createdParent = nearestExisting(parent) === parent ? undefined : firstMissing(parent);
+  mkdirSync(parent, { recursive: true });
+  const staging = mkdtempSync(join(parent, `.${basename(target.path)}.create-ocaml-parallel-`));
+  const undo = () => {
+    rmSync(staging, { recursive: true, force: true });
+    if (target.state === "empty" && !existsSync(target.path)) mkdirSync(target.path);
+    if (createdParent) rmSync(createdParent, { recursive: true, force: true });
+  };
+  pendingCleanup = undo;
+  try {
+    await render(staging);
+    const files = filesBelowSorted(staging);
+    if (target.state === "non-empty") mergeInto(staging, target.path, files);
+    else {
+      if (target.state === "empty") rmdirSync(target.path);
+      renameSync(staging, target.path);
+    }
+    pendingCleanup = undefined;
+    rmSync(staging, { recursive: true, force: true });
+    return files;
+  } catch (error) {
+    pendingCleanup = undefined;
+    undo();
+    throw error;
+  }
+}
+
+function firstMissing(path: string): string {
+  let p = path;
+  while (!existsSync(dirname(p))) p = dirname(p);
+  return p;
+}
+
+/** Moves every staged file into `target`, all or nothing. */
+function mergeInto(staging: string, target: string, files: string[]) {
+  const conflicts = files.filter((f) => lstatExists(join(target, f)));
+  if (conflicts.length)
+    throw new CreateError(
+      `--force keeps your files, and these would be replaced: ${conflicts.join(", ")}. Move them away or choose another directory; nothing was written.`,
+    );
+  const moved: string[] = [];
+  const madeDirs: string[] = [];
+  try {
+    for (const file of files) {
+      const to = join(target, file);
+      for (let d = dirname(to); !existsSync(d); d = dirname(d)) madeDirs.unshift(d);
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(join(staging, file), to);
+      moved.push(to);
+    }
+  } catch (error) {
+    for (const to of moved) rmSync(to, { force: true });
+    for (const d of madeDirs.reverse()) rmSync(d, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const filesBelowSorted = (dir: string) => filesBelow(dir).sort();

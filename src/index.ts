@@ -1,0 +1,115 @@
+/**
+ * The programmatic API, used by the CLI and the tests: validate a request,
+ * then write the project through the plop generator.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, resolve } from "node:path";
+import { dependencyNames, findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
+import { CreateError } from "./errors.js";
+import { filesBelowSorted, inspectTarget, writeProject, type Target } from "./generate.js";
+import { nameProblem, normaliseName, projectNames, type ProjectNames } from "./names.js";
+import { renderProject } from "./render.js";
+import { gitInit } from "./toolchain.js";
+
+export { CreateError } from "./errors.js";
+export { loadCatalog, findTemplate } from "./catalog.js";
+
+export const DEFAULT_AUTHOR = "Author Name <author@example.com>";
+
+export interface CreateRequest {
+  directory: string;
+  template: string;
+  /** opam package name; default: the directory's base name, normalised. */
+  name?: string;
+  author?: string;
+  force?: boolean;
+  git?: boolean;
+  dryRun?: boolean;
+  cwd?: string;
+}
+
+export interface Plan {
+  target: Target;
+  manifest: Manifest;
+  names: ProjectNames;
+  author: string;
+}
+
+/** Checks a request before anything is asked or written; throws a CreateError saying what is wrong. */
+export function plan(request: CreateRequest): Plan {
+  const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
+  const manifest = findTemplate(loadCatalog(), request.template);
+  const name = normaliseName(request.name ?? basename(target.path));
+  const problem = nameProblem(name, dependencyNames(manifest));
+  if (problem)
+    throw new CreateError(request.name === undefined ? `${problem} (or pass --name to choose the package name)` : problem);
+  return { target, manifest, names: projectNames(name), author: request.author ?? DEFAULT_AUTHOR };
+}
+
+/** What is wrong with a partial request, for the prompts' validation; undefined when nothing is. */
+export function problemWith(request: Partial<CreateRequest>): string | undefined {
+  try {
+    if (request.directory !== undefined)
+      plan({ template: request.template ?? "domains", ...request, directory: request.directory });
+    else if (request.template !== undefined) findTemplate(loadCatalog(), request.template);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CreateError) return error.message;
+    throw error;
+  }
+}
+
+export interface CreateResult {
+  directory: string;
+  package: string;
+  library: string;
+  module: string;
+  template: string;
+  files: string[];
+  git: "initialised" | "inside-repository" | "no-git" | "failed" | "skipped";
+  dryRun: boolean;
+  /** The commands to run next, from the project's directory. */
+  next: string[];
+}
+
+/**
+ * Writes the project. `render` runs the plop generator's actions into the
+ * staging folder (the CLI passes it); tests may call `renderProject` directly.
+ */
+export async function create(
+  request: CreateRequest,
+  render: (p: Plan, staging: string) => Promise<void> = async (p, staging) => void renderProject(p, staging),
+): Promise<CreateResult> {
+  const p = plan(request);
+  const result = (files: string[], git: CreateResult["git"], dryRun: boolean): CreateResult => ({
+    directory: p.target.path,
+    ...p.names,
+    template: p.manifest.name,
+    files,
+    git,
+    dryRun,
+    next: nextCommands(p.manifest),
+  });
+  if (request.dryRun) {
+    const scratch = mkdtempSync(resolve(tmpdir(), "create-ocaml-parallel-dry-run-"));
+    try {
+      await render(p, scratch);
+      return result(filesBelowSorted(scratch), "skipped", true);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const files = await writeProject(p.target, (staging) => render(p, staging));
+  const git = request.git === false ? "skipped" : await gitInit(p.target.path);
+  return result(files, git, false);
+}
+
+export function nextCommands(m: Manifest): string[] {
+  return [
+    "opam install . --deps-only --with-test",
+    "opam exec -- dune build",
+    "opam exec -- dune test",
+    `opam exec -- ${runCommand(m)}`,
+  ];
+}
