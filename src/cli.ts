@@ -122,7 +122,17 @@ async function withGenerator(known: Partial<CreateRequest> & { confirm?: boolean
     problem: (answers) => problemWith({ ...known, ...answers }),
     renderProject: (data, staging) => renderProject(data.plan as Plan, staging),
   });
-  const answers = interactive ? ((await generator.runPrompts()) as Partial<CreateRequest> & { confirm?: boolean }) : {};
+  // On Ctrl-C inquirer closes its prompt and signals SIGINT to this process; the
+  // timer keeps the event loop alive until our handler exits 130 (else Node exits 13).
+  let answers: Partial<CreateRequest> & { confirm?: boolean } = {};
+  if (interactive) {
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      answers = await generator.runPrompts();
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
   const render = async (plan: Plan, staging: string) => {
     const { failures } = await generator.runActions({ plan, staging });
     if (failures.length)

@@ -3,7 +3,7 @@
  * disk: it is rendered into a temporary folder beside the target and moved
  * into place only when complete. Existing files are never overwritten or deleted.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { CreateError } from "./errors.js";
 
@@ -17,17 +17,17 @@ export interface Target {
 /** Resolves `directory` against `cwd` and says whether a project can go there (a non-empty one only with `force`). */
 export function inspectTarget(directory: string, cwd: string, force: boolean): Target {
   if (directory.trim() === "") throw new CreateError("the project directory is empty");
-  const path = resolve(cwd, directory);
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    // a missing target is fine, but a file or a dangling link on its way is not
-    const ancestor = nearestExisting(path);
-    if (!statSync(ancestor).isDirectory()) throw new CreateError(`${ancestor} is a file, so ${path} cannot be created`);
-    return { path, state: "missing" };
+  const given = resolve(cwd, directory);
+  if (!lstatExists(given)) {
+    // a missing target is fine, but not below a file
+    const ancestor = nearestExisting(given);
+    if (!statSync(ancestor).isDirectory()) throw new CreateError(`${ancestor} is a file, so ${given} cannot be created`);
+    return { path: given, state: "missing" };
   }
-  if (!stats.isDirectory()) throw new CreateError(`${path} exists and is not a directory`);
+  if (!existsSync(given)) throw new CreateError(`${given} is a symbolic link to nothing; remove it or choose another directory`);
+  // through a symbolic link, the project goes where the link points
+  const path = realpathSync(given);
+  if (!statSync(path).isDirectory()) throw new CreateError(`${given} exists and is not a directory`);
   if (readdirSync(path).length === 0) return { path, state: "empty" };
   if (!force)
     throw new CreateError(

@@ -47,13 +47,14 @@ export function plan(request: CreateRequest): Plan {
   return { target, manifest, names: projectNames(name), author: request.author ?? DEFAULT_AUTHOR };
 }
 
-/** What is wrong with a partial request, for the prompts' validation; undefined when nothing is. */
+/** What is wrong with a partial request (the prompts validate with it); undefined when nothing is. */
 export function problemWith(request: Partial<CreateRequest>): string | undefined {
   try {
-    if (request.directory !== undefined)
-      plan({ template: request.template ?? "domains", ...request, directory: request.directory });
-    else if (request.template !== undefined) findTemplate(loadCatalog(), request.template);
-    return undefined;
+    const manifest = request.template === undefined ? undefined : findTemplate(loadCatalog(), request.template);
+    if (request.directory === undefined) return undefined;
+    if (manifest) return void plan({ ...request, directory: request.directory, template: manifest.name });
+    const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
+    return nameProblem(normaliseName(request.name ?? basename(target.path)));
   } catch (error) {
     if (error instanceof CreateError) return error.message;
     throw error;

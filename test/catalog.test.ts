@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findTemplate, loadCatalog, parseManifest, templatesDir } from "../src/catalog.js";
+import { CreateError } from "../src/errors.js";
+
+const domains = readFileSync(join(templatesDir, "domains/template.json"), "utf8");
+const broken = (edit: (m: Record<string, unknown>) => void) => {
+  const m = JSON.parse(domains);
+  edit(m);
+  return () => parseManifest(JSON.stringify(m), "templates/domains/template.json", "domains");
+};
+
+describe("catalog", () => {
+  it("loads every manifest, each naming its folder", () => {
+    const catalog = loadCatalog();
+    expect(catalog.map((m) => m.name)).toContain("domains");
+    for (const m of catalog) expect(m.checkedAgainst.files.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["a missing field", (m: Record<string, unknown>) => delete m.summary, /template\.json: summary: a non-empty string/],
+    ["a bad kind", (m: Record<string, unknown>) => (m.kind = "gpu"), /kind: one of io-concurrency, multicore, distributed/],
+    ["a bad OCaml floor", (m: Record<string, unknown>) => (m.ocaml = "five"), /ocaml: a version like/],
+    ["an unknown field", (m: Record<string, unknown>) => (m.colour = "red"), /colour: not a known field/],
+    [
+      "a bad constraint",
+      (m: Record<string, unknown>) => (m.opam = [{ name: "eio", constraints: [">=1.0"] }]),
+      /opam: \[0\] constraints: \[0\] a constraint like/,
+    ],
+    ["a name unlike the folder", (m: Record<string, unknown>) => (m.name = "other"), /name: must be "domains"/],
+  ])("refuses %s, naming the file and the field", (_, edit, message) => {
+    expect(broken(edit)).toThrowError(CreateError);
+    expect(broken(edit)).toThrowError(message);
+  });
+
+  it("refuses a file that is not JSON", () => {
+    expect(() => parseManifest("{", "x/template.json", "x")).toThrowError(/x\/template\.json: not valid JSON/);
+  });
+
+  it("reads a folder of manifests and fails on the broken one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cop-catalog-"));
+    mkdirSync(join(dir, "good"));
+    mkdirSync(join(dir, "_layer"));
+    writeFileSync(join(dir, "good/template.json"), domains.replace('"name": "domains"', '"name": "good"'));
+    expect(loadCatalog(dir).map((m) => m.name)).toEqual(["good"]);
+    mkdirSync(join(dir, "bad"));
+    writeFileSync(join(dir, "bad/template.json"), "{}");
+    expect(() => loadCatalog(dir)).toThrowError(/bad\/template\.json: name/);
+  });
+
+  it("suggests the closest template for an unknown name, never another silently", () => {
+    const catalog = loadCatalog();
+    expect(findTemplate(catalog, "Domains").name).toBe("domains");
+    expect(() => findTemplate(catalog, "domain")).toThrowError(/unknown template "domain"\. Did you mean "domains"\?/);
+  });
+});

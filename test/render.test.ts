@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findTemplate, loadCatalog } from "../src/catalog.js";
+import { projectNames } from "../src/names.js";
+import { duneDepends, markdown, opamDepends, outputPath, quoted, renderProject, yaml } from "../src/render.js";
+
+const names = projectNames("my-app");
+const domains = () => findTemplate(loadCatalog(), "domains");
+
+describe("escaping free text for its target", () => {
+  it("quotes for OCaml, dune and opam, on one line", () => {
+    expect(quoted('A "B" \\ C')).toBe('"A \\"B\\" \\\\ C"');
+    expect(quoted("a\nb\r\tc")).toBe('"a b c"');
+  });
+  it("escapes Markdown punctuation", () => {
+    expect(markdown("*x* [y](z) <b>")).toBe("\\*x\\* \\[y\\]\\(z\\) \\<b\\>");
+  });
+  it("writes YAML double-quoted scalars", () => {
+    expect(yaml('a: "b"\n')).toBe('"a: \\"b\\""');
+  });
+});
+
+describe("dependencies", () => {
+  const manifest = {
+    ...domains(),
+    ocaml: "5.2",
+    opam: [
+      { name: "eio_main", constraints: [">= 1.3"] },
+      { name: "lwt", constraints: [">= 5.7", "< 7.0"] },
+      { name: "alcotest", constraints: [], test: true },
+      { name: "qcheck", constraints: [">= 0.20"], test: true },
+    ],
+  };
+  it("in dune-project, as dune fmt lays them out", () => {
+    expect(duneDepends(manifest)).toBe(
+      [
+        "  (ocaml\n   (>= 5.2))",
+        "  dune",
+        "  (eio_main\n   (>= 1.3))",
+        "  (lwt\n   (and\n    (>= 5.7)\n    (< 7.0)))",
+        "  (alcotest :with-test)",
+        "  (qcheck\n   (and\n    :with-test\n    (>= 0.20)))",
+      ].join("\n"),
+    );
+  });
+  it("in the .opam, as dune generates it", () => {
+    expect(opamDepends(manifest, "3.11")).toBe(
+      [
+        '  "ocaml" {>= "5.2"}',
+        '  "dune" {>= "3.11"}',
+        '  "eio_main" {>= "1.3"}',
+        '  "lwt" {>= "5.7" & < "7.0"}',
+        '  "alcotest" {with-test}',
+        '  "qcheck" {with-test & >= "0.20"}',
+      ].join("\n"),
+    );
+  });
+});
+
+describe("rendering", () => {
+  it("maps template paths to project paths without handlebars", () => {
+    expect(outputPath("_gitignore", names)).toBe(".gitignore");
+    expect(outputPath("__package__.opam.hbs", names)).toBe("my-app.opam");
+    expect(outputPath("test/test___library__.ml.hbs", names)).toBe("test/test_my_app.ml");
+    expect(outputPath("lib/{{x}}.ml", names)).toBe("lib/{{x}}.ml");
+  });
+
+  it("keeps GitHub Actions expressions and quotes the author in every file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cop-render-"));
+    const author = 'Zoë "Z" O\'Neil & <z@example.com> {{x}} %{y} $HOME';
+    const files = renderProject({ manifest: domains(), names, author }, dir);
+    expect(files).toContain(".github/workflows/ci.yml");
+    const workflow = readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8");
+    expect(workflow).toContain("runs-on: ${{ matrix.os }}");
+    const project = readFileSync(join(dir, "dune-project"), "utf8");
+    expect(project).toContain(`(authors "Zoë \\"Z\\" O'Neil & <z@example.com> {{x}} %{y} $HOME")`);
+    const opam = readFileSync(join(dir, "my-app.opam"), "utf8");
+    expect(opam).toContain(`authors: ["Zoë \\"Z\\" O'Neil & <z@example.com> {{x}} %{y} $HOME"]`);
+    expect(opam).not.toMatch(/&amp;|&quot;|&lt;/);
+  });
+
+  it("moves an opam field's value to the next line past 77 bytes, as dune does", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cop-render-"));
+    renderProject({ manifest: domains(), names: projectNames("a".repeat(50)), author: "Short <s@x.y>" }, dir);
+    const opam = readFileSync(join(dir, `${"a".repeat(50)}.opam`), "utf8");
+    expect(opam).toContain('authors: ["Short <s@x.y>"]\n');
+    expect(opam).toContain(`homepage:\n  "https://github.com/username/${"a".repeat(50)}"\n`);
+  });
+});
