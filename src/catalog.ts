@@ -38,8 +38,11 @@ export interface Manifest {
   opam: OpamDependency[];
   dune: { lib?: string[]; bin?: string[]; test?: string[]; preprocess?: string[] };
   system: SystemDependency[];
-  /** How to run the starter: `command` defaults to `dune exec ./bin/main.exe --`; `testArgs` make a quick run. */
-  run: { command?: string; args: string[]; testArgs: string[] };
+  /**
+   * How to run the starter: `command` defaults to `dune exec ./bin/main.exe --`;
+   * `testArgs` make a quick run whose output matches the regular expression `expect`.
+   */
+  run: { command?: string; args: string[]; testArgs: string[]; expect?: string };
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
   readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[] };
@@ -90,7 +93,7 @@ const validateManifest = record({
   ),
   dune: record({ lib: optional(strList), bin: optional(strList), test: optional(strList), preprocess: optional(strList) }),
   system: listOf(record({ what: str, apt: str, brew: str })),
-  run: record({ command: optional(str), args: strList, testArgs: strList }),
+  run: record({ command: optional(str), args: strList, testArgs: strList, expect: optional(str) }),
   platforms: record({ ci: strList, notes: str }),
   checkedAgainst: record({ version: str, files: strList }),
   readme: record({

@@ -13,8 +13,10 @@ import type { ProjectNames } from "./names.js";
 /** Folds control characters (newlines included) into spaces: free text stays on one line. */
 export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
-/** A double-quoted string for OCaml source, dune files and opam files alike (same escapes). */
+/** A double-quoted string for OCaml source and opam files. */
 export const quoted = (s: string) => `"${oneLine(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+/** A double-quoted dune string: as OCaml's, and `%{` (a dune variable) escaped. */
+export const duneQuoted = (s: string) => quoted(s).replace(/%\{/g, "\\%{");
 /** Markdown text with its punctuation escaped, so a name renders as itself. */
 export const markdown = (s: string) => oneLine(s).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, "\\$&");
 /** A YAML double-quoted scalar (JSON strings are YAML). */
@@ -23,6 +25,7 @@ export const yaml = (s: string) => JSON.stringify(oneLine(s));
 const engine = Handlebars.create();
 // Helper names must not be data fields: `{{ocaml}}` would call a helper called ocaml.
 engine.registerHelper("quote", quoted);
+engine.registerHelper("duneQuote", duneQuoted);
 engine.registerHelper("md", markdown);
 engine.registerHelper("yaml", yaml);
 engine.registerHelper("join", (list: string[]) => list.join(" "));

@@ -75,7 +75,7 @@ describe("rendering", () => {
     const workflow = readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8");
     expect(workflow).toContain("runs-on: ${{ matrix.os }}");
     const project = readFileSync(join(dir, "dune-project"), "utf8");
-    expect(project).toContain(`(authors "Zoë \\"Z\\" O'Neil & <z@example.com> {{x}} %{y} $HOME")`);
+    expect(project).toContain(`(authors "Zoë \\"Z\\" O'Neil & <z@example.com> {{x}} \\%{y} $HOME")`);
     const opam = readFileSync(join(dir, "my-app.opam"), "utf8");
     expect(opam).toContain(`authors: ["Zoë \\"Z\\" O'Neil & <z@example.com> {{x}} %{y} $HOME"]`);
     expect(opam).not.toMatch(/&amp;|&quot;|&lt;/);

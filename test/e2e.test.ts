@@ -1,0 +1,84 @@
+/**
+ * Generated projects built, tested, formatted and run against the real
+ * libraries, in the Debian forky chroot (OCaml 5.4, dune 3.24, eio, lwt,
+ * domainslib, parmap). Templates whose libraries are not packaged there get
+ * every check possible without them.
+ */
+import { copyFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { loadCatalog, runCommand, type Manifest } from "../src/catalog.js";
+import { outputOf, repo, runCli } from "./helpers/cli.js";
+import { forkyRoot, forkyWorkDir, inForky } from "./helpers/forky.js";
+
+const catalog = loadCatalog();
+/** These must build here: a chroot that lost one of their libraries fails the run instead of skipping it. */
+const MUST_BUILD = ["domains", "eio", "lwt", "parmap"];
+// libraries that come with the compiler
+const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
+
+// at collection time: which tests run depends on it (the first setup takes minutes)
+const root = forkyRoot();
+const installed = new Set(
+  execFileSync("bash", [join(repo, "scripts/forky-toolchain.sh"), "run", "ocamlfind", "list"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+    .split("\n")
+    .map((l) => l.split(" ")[0]),
+);
+
+const libraries = (m: Manifest) => Object.values(m.dune).flat();
+const buildable = (m: Manifest) => libraries(m).every((l) => WITH_OCAML.has(l) || installed.has(l));
+
+/** Generates `template` inside the chroot; returns the folder inside it and the .opam as written. */
+async function generate(template: string, extra: string[] = []) {
+  const [outside, inside] = forkyWorkDir(root, `${template}-`);
+  const r = await runCli([join(outside, "proj"), "--template", template, "--yes", "--no-git", "--name", "starter", ...extra]);
+  expect(r.exitCode, outputOf(r)).toBe(0);
+  copyFileSync(join(outside, "proj/starter.opam"), join(outside, "starter.opam.as-generated"));
+  return { outside: join(outside, "proj"), inside: join(inside, "proj"), opam: readFileSync(join(outside, "proj/starter.opam"), "utf8") };
+}
+
+describe("the toolchain", () => {
+  it("has the libraries of every template that must build here", () => {
+    for (const name of MUST_BUILD.filter((t) => catalog.some((m) => m.name === t)))
+      expect(buildable(catalog.find((m) => m.name === name)!), `${name}: ${libraries(catalog.find((m) => m.name === name)!)}`).toBe(true);
+  });
+});
+
+describe.each(catalog.map((m) => [m.name, m] as const))("%s", (name, manifest) => {
+  it.runIf(buildable(manifest))(
+    "builds, tests, is formatted, lints, keeps its .opam, and runs",
+    async () => {
+      const project = await generate(name, ["--author", `Zoë "Z" O'Neil <z@example.com> {{x}} %{y} $HOME \\ back`]);
+      const build = await inForky(
+        `cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && dune build @fmt 2>&1 && opam lint starter.opam 2>&1`,
+      );
+      expect(build.exitCode, build.all).toBe(0);
+      expect(build.all).toMatch(/starter\.opam: Passed/);
+      // dune regenerated the .opam from dune-project during the build: it must not have changed
+      expect(readFileSync(join(project.outside, "starter.opam"), "utf8")).toBe(project.opam);
+      const run = await inForky(`cd ${project.inside} && ${runCommand(manifest)} ${manifest.run.testArgs.join(" ")} 2>&1`);
+      expect(run.exitCode, run.all).toBe(0);
+      expect(run.all).toMatch(new RegExp(manifest.run.expect ?? "."));
+    },
+    900_000,
+  );
+
+  it.runIf(!buildable(manifest))(
+    "parses with the real compiler, lints, and its dune files are s-expressions (libraries not packaged here)",
+    async () => {
+      const project = await generate(name);
+      const check = await inForky(
+        [
+          `cd ${project.inside}`,
+          `for f in $(find . -name '*.ml' -o -name '*.mli'); do ocamlfind ocamlopt -stop-after parsing -c "$f" -o /tmp/x || exit 1; done`,
+          `for f in dune-project $(find . -name dune); do dune format-dune-file "$f" > /dev/null || { echo "bad s-expression: $f"; exit 1; }; done`,
+          "opam lint starter.opam 2>&1",
+        ].join(" && "),
+      );
+      expect(check.exitCode, check.all).toBe(0);
+      expect(check.all).toMatch(/starter\.opam: Passed/);
+    },
+    300_000,
+  );
+});
