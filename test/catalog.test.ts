@@ -60,7 +60,7 @@ describe("catalog", () => {
 describe("README", () => {
   it("lists every template as its manifest says", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    const rows = readme.split("\n").filter((l) => /^\| `[a-z-]+` \|/.test(l));
+    const rows = readme.split("\n").filter((l) => /^\| `[a-z][a-z-]*` \|/.test(l));
     expect(rows).toEqual(loadCatalog().map((m) => `| \`${m.name}\` | ${m.summary} | ≥ ${m.ocaml} | ${m.kind} |`));
   });
 });
