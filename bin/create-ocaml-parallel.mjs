@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Checks the Node version before loading anything that might not parse on an old one.
-const [major, minor] = process.versions.node.split(".").map(Number);
-if (major < 20 || (major === 20 && minor < 12)) {
-  process.stderr.write(`create-ocaml-parallel needs Node.js 20.12 or newer; this is ${process.version}.\n`);
+// Checks the Node version first, in syntax old versions parse, so they get a message, not a crash.
+var version = process.versions.node.split(".").map(Number);
+if (version[0] < 20 || (version[0] === 20 && version[1] < 5)) {
+  process.stderr.write("create-ocaml-parallel needs Node.js 20.5 or newer; this is " + process.version + ".\n");
   process.exit(1);
 }
-const { runCli } = await import("../dist/cli.mjs");
-await runCli();
+import("../dist/cli.mjs").then(function (cli) {
+  return cli.runCli();
+});

@@ -12,6 +12,7 @@ import type { Manifest } from "../src/catalog.js";
 export interface Answers {
   directory: string;
   template: string;
+  variant?: string;
   confirm: boolean;
 }
 
@@ -26,6 +27,9 @@ export interface GeneratorContext {
 }
 
 export const GENERATOR = "ocaml-project";
+
+const variantsOf = (catalog: Manifest[], answers: Partial<Answers>) =>
+  catalog.find((m) => m.name === answers.template)?.variants ?? [];
 
 const choiceLine = (m: Manifest) => `${m.name.padEnd(14)} ${m.summary} (OCaml ≥ ${m.ocaml}, ${m.kind})`;
 
@@ -53,6 +57,16 @@ export function prompts({ catalog, known, problem }: GeneratorContext): PromptQu
           short: m.name,
           disabled: problem({ ...known, ...answers, template: m.name }) ?? false,
         })),
+    });
+  if (known.variant === undefined)
+    questions.push({
+      type: "list",
+      name: "variant",
+      message: "Which variant?",
+      // asked only for a template that has variants
+      when: (answers: Partial<Answers>) => Boolean(variantsOf(catalog, { ...known, ...answers }).length),
+      choices: (answers: Partial<Answers>) =>
+        variantsOf(catalog, { ...known, ...answers }).map((v) => ({ name: `${v.name.padEnd(12)} ${v.summary}`, value: v.name, short: v.name })),
     });
   if (known.confirm === undefined)
     questions.push({

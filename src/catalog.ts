@@ -46,7 +46,18 @@ export interface Manifest {
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
   readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[] };
+  /** Flavours of the approach (the first is the default); each replaces the fields it gives. */
+  variants?: VariantSpec[];
+  /** Set on a manifest resolved for one variant (see findTemplate): its name and extra layers. */
+  variant?: { name: string; layers: string[] };
 }
+
+export type VariantSpec = Partial<Pick<Manifest, "ocaml" | "opam" | "dune" | "checkedAgainst" | "readme">> & {
+  name: string;
+  summary: string;
+  /** Template folders rendered after the approach's own. */
+  layers?: string[];
+};
 
 export const templatesDir = fileURLToPath(new URL("../templates", import.meta.url));
 
@@ -77,31 +88,52 @@ const listOf = (check: Check): Check => (v) => {
   return undefined;
 };
 
+const ocamlVersion = pattern(/^\d+\.\d+(\.\d+)?$/, 'a version like "5.2"');
+const layerList = listOf(pattern(/^_[a-z0-9-]+$/, "a folder name starting with _"));
+const opamList = listOf(
+  record({
+    name: pattern(/^[a-z][a-z0-9_+-]*$/, "an opam package name"),
+    constraints: listOf(pattern(/^(>=|<=|<|>|=|!=) [0-9a-z][0-9A-Za-z.~+-]*$/, 'a constraint like ">= 1.3"')),
+    test: optional((v) => (typeof v === "boolean" ? undefined : "true or false")),
+  }),
+);
+const duneLibraries = record({ lib: optional(strList), bin: optional(strList), test: optional(strList), preprocess: optional(strList) });
+const checked = record({ version: str, files: strList });
+const readmeText = record({
+  about: str,
+  scaling: str,
+  caveats: strList,
+  links: listOf(record({ title: str, url: pattern(/^https:\/\//, "an https URL") })),
+});
+
 const validateManifest = record({
   name: pattern(/^[a-z][a-z0-9-]*$/, "a lower-case name"),
   title: str,
   summary: str,
   kind: oneOf(KINDS),
-  ocaml: pattern(/^\d+\.\d+(\.\d+)?$/, 'a version like "5.2"'),
-  layers: listOf(pattern(/^_[a-z0-9-]+$/, "a folder name starting with _")),
-  opam: listOf(
-    record({
-      name: pattern(/^[a-z][a-z0-9_+-]*$/, "an opam package name"),
-      constraints: listOf(pattern(/^(>=|<=|<|>|=|!=) [0-9][0-9A-Za-z.~+-]*$/, 'a constraint like ">= 1.3"')),
-      test: optional((v) => (typeof v === "boolean" ? undefined : "true or false")),
-    }),
-  ),
-  dune: record({ lib: optional(strList), bin: optional(strList), test: optional(strList), preprocess: optional(strList) }),
+  ocaml: ocamlVersion,
+  layers: layerList,
+  opam: opamList,
+  dune: duneLibraries,
   system: listOf(record({ what: str, apt: str, brew: str })),
   run: record({ command: optional(str), args: strList, testArgs: strList, expect: optional(str) }),
   platforms: record({ ci: strList, notes: str }),
-  checkedAgainst: record({ version: str, files: strList }),
-  readme: record({
-    about: str,
-    scaling: str,
-    caveats: strList,
-    links: listOf(record({ title: str, url: pattern(/^https:\/\//, "an https URL") })),
-  }),
+  checkedAgainst: checked,
+  readme: readmeText,
+  variants: optional(
+    listOf(
+      record({
+        name: pattern(/^[a-z][a-z0-9-]*$/, "a lower-case name"),
+        summary: str,
+        layers: optional(layerList),
+        ocaml: optional(ocamlVersion),
+        opam: optional(opamList),
+        dune: optional(duneLibraries),
+        checkedAgainst: optional(checked),
+        readme: optional(readmeText),
+      }),
+    ),
+  ),
 });
 
 /** Parses and checks one manifest; the error names the file and the field. */
@@ -151,15 +183,46 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The manifest called `name`; an unknown name is an error that suggests the closest one. */
-export function findTemplate(catalog: Manifest[], name: string): Manifest {
+/**
+ * The manifest called `name`, resolved for `variant` (default: its first) when it
+ * has variants. An unknown name is an error that suggests the closest one.
+ */
+export function findTemplate(catalog: Manifest[], name: string, variant?: string): Manifest {
   const wanted = name.trim().toLowerCase();
   const found = catalog.find((m) => m.name === wanted);
-  if (found) return found;
-  const closest = [...catalog].sort((a, b) => distance(wanted, a.name) - distance(wanted, b.name))[0];
-  throw new CreateError(
-    `unknown template "${name}". Did you mean "${closest.name}"? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
-  );
+  if (!found) {
+    const closest = [...catalog].sort((a, b) => distance(wanted, a.name) - distance(wanted, b.name))[0];
+    throw new CreateError(
+      `unknown template "${name}". Did you mean "${closest.name}"? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
+    );
+  }
+  if (!found.variants) {
+    if (variant !== undefined) throw new CreateError(`the ${found.name} template has no variants; leave out --variant`);
+    return found;
+  }
+  const spec = variant === undefined ? found.variants[0] : found.variants.find((v) => v.name === variant.trim().toLowerCase());
+  if (!spec)
+    throw new CreateError(`the ${found.name} template has no variant "${variant}"; its variants: ${found.variants.map((v) => v.name).join(", ")}`);
+  const { name: variantName, summary, layers = [], ...overrides } = spec;
+  return {
+    ...found,
+    ...overrides,
+    title: `${found.title} (${variantName})`,
+    summary: `${found.summary} (${summary})`,
+    variants: undefined,
+    variant: { name: variantName, layers },
+  };
+}
+
+/** Every template and variant, resolved: what the tests and the examples go through. */
+export function allTemplates(catalog = loadCatalog()): Manifest[] {
+  return catalog.flatMap((m) => (m.variants ?? [undefined]).map((v) => findTemplate(catalog, m.name, v?.name)));
+}
+
+/** A resolved template's name for folders and messages: `domains`, `domains-domainslib` (default variants go unnamed). */
+export function templateId(m: Manifest): string {
+  const base = loadCatalog().find((b) => b.name === m.name);
+  return m.variant && base?.variants?.[0].name !== m.variant.name ? `${m.name}-${m.variant.name}` : m.name;
 }
 
 /** The opam packages and dune libraries a template depends on: a project must not be named after one. */

@@ -13,7 +13,7 @@ import { create, problemWith, type CreateRequest, type CreateResult, type Plan }
 import { renderProject } from "./render.js";
 
 const FLAGS = {
-  string: ["template", "name", "author"],
+  string: ["template", "variant", "name", "author"],
   boolean: ["list", "yes", "force", "git", "dry-run", "json", "help", "version"],
   alias: { t: "template", y: "yes", h: "help", v: "version" },
 };
@@ -25,6 +25,8 @@ distribution approach. Asks for what is missing when run in a terminal.
 
 Options:
   -t, --template NAME   the approach (see --list); also accepted as the 2nd argument
+      --variant NAME    a flavour of the approach, for templates that have them
+                        (domains: stdlib or domainslib; default: the first)
       --list            the catalog: name, summary, OCaml floor, kind, system needs
       --name NAME       opam package name (default: the directory's name, normalised)
       --author TEXT     authors and maintainers in dune-project
@@ -75,16 +77,15 @@ function parseArgs(argv: string[]) {
 }
 
 function listing(catalog: Manifest[]): string {
-  const rows = catalog.map((m) => [
-    m.name,
-    m.summary,
-    `OCaml ≥ ${m.ocaml}`,
-    m.kind,
-    m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages",
-  ]);
-  const widths = [0, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows
-    .map(([name, summary, ocaml, kind, system]) => `${name.padEnd(widths[0])}  ${ocaml.padEnd(widths[2])}  ${kind.padEnd(17)} ${summary}; ${system}`)
+  const width = Math.max(...catalog.map((m) => m.name.length));
+  const floor = Math.max(...catalog.map((m) => m.ocaml.length)) + "OCaml ≥ ".length;
+  return catalog
+    .flatMap((m) => [
+      `${m.name.padEnd(width)}  ${`OCaml ≥ ${m.ocaml}`.padEnd(floor)}  ${m.kind.padEnd(14)}  ${m.summary}; ${
+        m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages"
+      }`,
+      ...(m.variants ?? []).map((v, i) => `${"".padEnd(width)}  --variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`),
+    ])
     .join("\n");
 }
 
@@ -154,6 +155,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     const request: Partial<CreateRequest> = {
       directory: args.directory,
       template: args.template,
+      variant: args.variant as string | undefined,
       name: args.name as string | undefined,
       author: args.author as string | undefined,
       force: Boolean(args.force),
@@ -162,7 +164,8 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
       cwd,
     };
     // Check what was given before asking anything (spin#80: errors only after all prompts).
-    if (request.template !== undefined) findTemplate(catalog, request.template);
+    if (request.template !== undefined) findTemplate(catalog, request.template, request.variant);
+    else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
     const early = problemWith(request);
     if (early) throw new CreateError(early);
 
@@ -177,7 +180,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     const full = { ...request, ...answers } as CreateRequest;
     const result = await create(full, render);
     const oneShot = interactive
-      ? `npm create ocaml-parallel@latest -- ${[full.directory, "--template", full.template, ...(full.name ? ["--name", full.name] : []), "--yes"].map((a) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a)).join(" ")}`
+      ? `npm create ocaml-parallel@latest -- ${[full.directory, "--template", full.template, ...(result.variant ? ["--variant", result.variant] : []), ...(full.name ? ["--name", full.name] : []), "--yes"].map((a) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a)).join(" ")}`
       : undefined;
     io.out(json ? JSON.stringify({ ok: true, ...result }, null, 2) : summary(result, cwd, oneShot));
     return 0;

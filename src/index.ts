@@ -20,6 +20,8 @@ export const DEFAULT_AUTHOR = "Author Name <author@example.com>";
 export interface CreateRequest {
   directory: string;
   template: string;
+  /** for templates with variants; default: the first */
+  variant?: string;
   /** opam package name; default: the directory's base name, normalised. */
   name?: string;
   author?: string;
@@ -39,7 +41,7 @@ export interface Plan {
 /** Checks a request before anything is asked or written; throws a CreateError saying what is wrong. */
 export function plan(request: CreateRequest): Plan {
   const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
-  const manifest = findTemplate(loadCatalog(), request.template);
+  const manifest = findTemplate(loadCatalog(), request.template, request.variant);
   const name = normaliseName(request.name ?? basename(target.path));
   const problem = nameProblem(name, dependencyNames(manifest));
   if (problem)
@@ -50,9 +52,9 @@ export function plan(request: CreateRequest): Plan {
 /** What is wrong with a partial request (the prompts validate with it); undefined when nothing is. */
 export function problemWith(request: Partial<CreateRequest>): string | undefined {
   try {
-    const manifest = request.template === undefined ? undefined : findTemplate(loadCatalog(), request.template);
+    const manifest = request.template === undefined ? undefined : findTemplate(loadCatalog(), request.template, request.variant);
     if (request.directory === undefined) return undefined;
-    if (manifest) return void plan({ ...request, directory: request.directory, template: manifest.name });
+    if (manifest) return void plan({ ...request, directory: request.directory, template: manifest.name, variant: manifest.variant?.name });
     const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
     return nameProblem(normaliseName(request.name ?? basename(target.path)));
   } catch (error) {
@@ -67,6 +69,7 @@ export interface CreateResult {
   library: string;
   module: string;
   template: string;
+  variant?: string;
   files: string[];
   git: "initialised" | "inside-repository" | "no-git" | "failed" | "skipped";
   dryRun: boolean;
@@ -87,6 +90,7 @@ export async function create(
     directory: p.target.path,
     ...p.names,
     template: p.manifest.name,
+    variant: p.manifest.variant?.name,
     files,
     git,
     dryRun,

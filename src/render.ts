@@ -115,7 +115,7 @@ function* walk(dir: string, base = dir): Generator<string> {
 }
 
 /** The layers a manifest is made of, in rendering order: a later layer's file replaces an earlier one's. */
-export const layersOf = (m: Manifest) => ["_shared", ...m.layers, m.name];
+export const layersOf = (m: Manifest) => ["_shared", ...m.layers, m.name, ...(m.variant?.layers ?? [])];
 
 /**
  * Writes the project into `destination` (which must exist) and returns the

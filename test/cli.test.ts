@@ -23,7 +23,7 @@ describe("information", () => {
   it("--list shows every template with its summary, OCaml floor and kind", async () => {
     const r = await runCli(["--list"]);
     expect(r.exitCode, outputOf(r)).toBe(0);
-    const lines = String(r.stdout).split("\n");
+    const lines = String(r.stdout).split("\n").filter((l) => !l.startsWith(" "));
     expect(lines).toHaveLength(catalog.length);
     for (const m of catalog) {
       const line = lines.find((l) => l.startsWith(`${m.name} `));
@@ -31,6 +31,13 @@ describe("information", () => {
       expect(line).toContain(`OCaml ≥ ${m.ocaml}`);
       expect(line).toContain(m.kind);
     }
+  });
+
+  it("--list shows each variant under its template", async () => {
+    const r = await runCli(["--list"]);
+    for (const m of catalog)
+      for (const [i, v] of (m.variants ?? []).entries())
+        expect(r.stdout).toContain(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`);
   });
 
   it("--list --json gives the manifests", async () => {
@@ -133,6 +140,9 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
     const r = await refuse([], /no project directory given/);
     expect(r.stdout).toBe("");
   });
+  it("an unknown variant, listing the valid ones", () =>
+    refuse(["app", "-t", "domains", "--variant", "threads"], /no variant "threads"; its variants: stdlib, domainslib/));
+  it("a variant without a template", () => refuse(["app", "--variant", "stdlib"], /--variant needs --template/));
   it("two different templates", () => refuse(["app", "domains", "--template", "eio"], /two templates given/));
   it("too many arguments", () => refuse(["app", "domains", "extra"], /too many arguments: extra/));
   it("a name that cannot be a module", () => refuse(["1app", "-t", "domains"], /must start with a letter.*--name/));

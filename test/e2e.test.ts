@@ -4,17 +4,17 @@
  * domainslib, parmap). Templates whose libraries are not packaged there get
  * every check possible without them.
  */
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
-import { loadCatalog, runCommand, type Manifest } from "../src/catalog.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { allTemplates, runCommand, templateId, type Manifest } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky } from "./helpers/forky.js";
 
-const catalog = loadCatalog();
+const templates = allTemplates();
 /** These must build here: a chroot that lost one of their libraries fails the run instead of skipping it. */
-const MUST_BUILD = ["domains", "eio", "lwt", "parmap"];
+const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap"];
 // libraries that come with the compiler
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
 
@@ -30,9 +30,14 @@ const libraries = (m: Manifest) => Object.values(m.dune).flat();
 const buildable = (m: Manifest) => libraries(m).every((l) => WITH_OCAML.has(l) || installed.has(l));
 
 /** Generates `template` inside the chroot; returns the folder inside it and the .opam as written. */
-async function generate(template: string, extra: string[] = []) {
-  const [outside, inside] = forkyWorkDir(root, `${template}-`);
-  const r = await runCli([join(outside, "proj"), "--template", template, "--yes", "--no-git", "--name", "starter", ...extra]);
+async function generate(m: Manifest, extra: string[] = []) {
+  const [outside, inside] = forkyWorkDir(root, `${templateId(m)}-`);
+  // kept when the test fails, to look at
+  onTestFinished(({ task }) => {
+    if (task.result?.state === "pass") rmSync(outside, { recursive: true, force: true });
+  });
+  const variant = m.variant ? ["--variant", m.variant.name] : [];
+  const r = await runCli([join(outside, "proj"), "--template", m.name, ...variant, "--yes", "--no-git", "--name", "starter", ...extra]);
   expect(r.exitCode, outputOf(r)).toBe(0);
   copyFileSync(join(outside, "proj/starter.opam"), join(outside, "starter.opam.as-generated"));
   return { outside: join(outside, "proj"), inside: join(inside, "proj"), opam: readFileSync(join(outside, "proj/starter.opam"), "utf8") };
@@ -40,16 +45,16 @@ async function generate(template: string, extra: string[] = []) {
 
 describe("the toolchain", () => {
   it("has the libraries of every template that must build here", () => {
-    for (const name of MUST_BUILD.filter((t) => catalog.some((m) => m.name === t)))
-      expect(buildable(catalog.find((m) => m.name === name)!), `${name}: ${libraries(catalog.find((m) => m.name === name)!)}`).toBe(true);
+    for (const m of templates.filter((t) => MUST_BUILD.includes(templateId(t))))
+      expect(buildable(m), `${templateId(m)}: ${libraries(m)}`).toBe(true);
   });
 });
 
-describe.each(catalog.map((m) => [m.name, m] as const))("%s", (name, manifest) => {
+describe.each(templates.map((m) => [templateId(m), m] as const))("%s", (_, manifest) => {
   it.runIf(buildable(manifest))(
     "builds, tests, is formatted, lints, keeps its .opam, and runs",
     async () => {
-      const project = await generate(name, ["--author", `Zoë "Z" O'Neil <z@example.com> {{x}} %{y} $HOME \\ back`]);
+      const project = await generate(manifest, ["--author", `Zoë "Z" O'Neil <z@example.com> {{x}} %{y} $HOME \\ back`]);
       const build = await inForky(
         `cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && dune build @fmt 2>&1 && opam lint starter.opam 2>&1`,
       );
@@ -67,7 +72,7 @@ describe.each(catalog.map((m) => [m.name, m] as const))("%s", (name, manifest) =
   it.runIf(!buildable(manifest))(
     "parses with the real compiler, lints, and its dune files are s-expressions (libraries not packaged here)",
     async () => {
-      const project = await generate(name);
+      const project = await generate(manifest);
       const check = await inForky(
         [
           `cd ${project.inside}`,

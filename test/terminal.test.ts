@@ -1,5 +1,5 @@
 /** The interactive flow in a real terminal: keys in, screen out. */
-import { writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog.js";
@@ -27,17 +27,21 @@ describe("interactive", () => {
     const screen = await t.waitFor(/Which approach\?/);
     for (const m of catalog) expect(screen).toContain(m.summary.slice(0, 40));
     pick(t, "domains");
+    // domains has variants: the list shows them, the second is domainslib
+    await t.waitFor(/Which variant\?[\s\S]*domainslib/);
+    t.keys("Down", "Enter");
     await t.waitFor(/Write the project\?/);
     t.keys("Enter");
     const done = await t.waitFor(/\[exit \d+\]/);
     expect(done).toContain("[exit 0]");
-    expect(done).toContain("npm create ocaml-parallel@latest -- my-app --template domains --yes");
+    expect(done).toContain("npm create ocaml-parallel@latest -- my-app --template domains --variant domainslib --yes");
+    expect(readFileSync(join(cwd, "my-app/dune-project"), "utf8")).toContain("domainslib");
     expect(exists(join(cwd, "my-app/my-app.opam"))).toBe(true);
   });
 
   it("refuses a bad name at the prompt, with the reason, and asks again", async () => {
     const cwd = tempDir();
-    const t = start(cwd, "--template", "domains");
+    const t = start(cwd, "--template", "domains", "--variant", "stdlib");
     await t.waitFor(/Project directory/);
     t.keys("C-u", "let", "Enter");
     await t.waitFor(/OCaml keyword/);
@@ -70,7 +74,7 @@ describe("interactive", () => {
 
   it("answering no to the confirmation writes nothing and exits 1", async () => {
     const cwd = tempDir();
-    const t = start(cwd, "app", "domains");
+    const t = start(cwd, "app", "domains", "--variant", "stdlib");
     await t.waitFor(/Write the project\?/);
     t.keys("n", "Enter");
     const screen = await t.waitFor(/\[exit \d+\]/);
