@@ -1,43 +1,44 @@
 // Builds each CPU-parallel starter in the forky chroot and runs it at its default
 // size, printing the speedup table (median of RUNS runs). A benchmark, not a test.
-//   node bench/starters.mjs [TEMPLATE...]      (RUNS=5 by default)
+//   node bench/starters.mjs [EXAMPLE...]   e.g. domains domains-domainslib (RUNS=5 by default)
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpus } from "node:os";
+import { examples } from "../scripts/examples.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const toolchain = join(repo, "scripts/forky-toolchain.sh");
 const runs = Number(process.env.RUNS ?? 5);
-const sh = (file, args) => execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+const sh = (file, args, options = {}) => execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...options });
 
-const manifests = readdirSync(join(repo, "templates"))
-  .filter((t) => !t.startsWith("_"))
-  .map((t) => JSON.parse(readFileSync(join(repo, "templates", t, "template.json"), "utf8")));
+// every template and variant that runs the shared workload on this machine's cores
+const catalog = JSON.parse(sh(process.execPath, [join(repo, "bin/create-ocaml-parallel.mjs"), "--list", "--json"]));
 const wanted = process.argv.slice(2);
-// the starters that run the shared workload on this machine's cores
-const chosen = manifests.filter((m) => (wanted.length ? wanted.includes(m.name) : m.layers.includes("_workload") && m.system.length === 0));
+const chosen = examples().filter(({ folder }) => {
+  const m = catalog.find((t) => folder === t.name || folder.startsWith(`${t.name}-`));
+  return wanted.length ? wanted.includes(folder) : m.layers.includes("_workload") && m.system.length === 0;
+});
 
 sh("bash", [toolchain, "setup"]);
 const root = sh("bash", [toolchain, "root"]).trim();
-const installed = new Set(sh("bash", [toolchain, "run", "ocamlfind", "list"]).split("\n").map((l) => l.split(" ")[0]));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const rows = [];
-for (const m of chosen) {
-  const libs = Object.values(m.dune).flat().filter((l) => l !== "unix");
-  if (!libs.every((l) => installed.has(l))) {
-    rows.push([m.name, "libraries not in the chroot", "", "", ""]);
+for (const { folder, args } of chosen) {
+  const outside = mkdtempSync(join(root, "work", `bench-${folder}-`));
+  const inside = outside.slice(root.length);
+  sh(process.execPath, [join(repo, "bin/create-ocaml-parallel.mjs"), ...args], { cwd: outside });
+  try {
+    sh("bash", [toolchain, "run", "bash", "-c", `cd ${inside}/${folder} && dune build --profile release 2>&1`]);
+  } catch {
+    rows.push([folder, "did not build here (libraries missing?)", "", "", "", ""]);
     continue;
   }
-  const outside = mkdtempSync(join(root, "work", `bench-${m.name}-`));
-  const inside = outside.slice(root.length);
-  sh(process.execPath, [join(repo, "bin/create-ocaml-parallel.mjs"), join(outside, "p"), "-t", m.name, "--yes", "--no-git", "--name", "bench"]);
-  sh("bash", [toolchain, "run", "bash", "-c", `cd ${inside}/p && dune build --profile release 2>&1`]);
   const results = [];
   for (let i = 0; i < runs; i++) {
-    const out = sh("bash", [toolchain, "run", "bash", "-c", `cd ${inside}/p && ./_build/default/bin/main.exe`]);
+    const out = sh("bash", [toolchain, "run", "bash", "-c", `cd ${inside}/${folder} && ./_build/default/bin/main.exe`]);
     const num = (re) => Number(out.match(re)?.[1]);
     results.push({
       seq: num(/sequential: \d+ in ([\d.]+) s/),
@@ -48,7 +49,8 @@ for (const m of chosen) {
   }
   const seq = median(results.map((r) => r.seq));
   const par = median(results.map((r) => r.par));
-  rows.push([m.name, `${results[0].workers}`, seq.toFixed(3), par.toFixed(3), `${median(results.map((r) => r.seq / r.par)).toFixed(2)}x`, results.every((r) => r.agree) ? "yes" : "NO"]);
+  rmSync(outside, { recursive: true, force: true });
+  rows.push([folder, `${results[0].workers}`, seq.toFixed(3), par.toFixed(3), `${median(results.map((r) => r.seq / r.par)).toFixed(2)}x`, results.every((r) => r.agree) ? "yes" : "NO"]);
 }
 
 console.log(`Starters at default size, median of ${runs} runs, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${new Date().toISOString().slice(0, 10)}`);

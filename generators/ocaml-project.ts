@@ -14,12 +14,16 @@ export interface Answers {
   template: string;
   variant?: string;
   confirm: boolean;
+  /** install the dependencies and build after writing */
+  build?: boolean;
 }
 
 export interface GeneratorContext {
   catalog: Manifest[];
   /** What the flags already answered: those questions are not asked. */
   known: Partial<Answers>;
+  /** Whether opam is installed: building is then the default answer. */
+  opamFound: boolean;
   /** The validator the flags go through too: what is wrong with these answers, or undefined. */
   problem: (answers: Partial<Answers>) => string | undefined;
   /** Writes the project into `staging` from the data `runActions` was given, returning the paths written. */
@@ -33,7 +37,7 @@ const variantsOf = (catalog: Manifest[], answers: Partial<Answers>) =>
 
 const choiceLine = (m: Manifest) => `${m.name.padEnd(14)} ${m.summary} (OCaml ≥ ${m.ocaml}, ${m.kind})`;
 
-export function prompts({ catalog, known, problem }: GeneratorContext): PromptQuestion[] {
+export function prompts({ catalog, known, problem, opamFound }: GeneratorContext): PromptQuestion[] {
   const questions: PromptQuestion[] = [];
   if (known.directory === undefined)
     questions.push({
@@ -74,6 +78,14 @@ export function prompts({ catalog, known, problem }: GeneratorContext): PromptQu
       name: "confirm",
       message: "Write the project?",
       default: true,
+    });
+  if (known.build === undefined)
+    questions.push({
+      type: "confirm",
+      name: "build",
+      message: opamFound ? "Install the dependencies with opam, then build and test?" : "Build and test now? (opam was not found: dune alone)",
+      default: opamFound,
+      when: (answers: Partial<Answers>) => answers.confirm !== false,
     });
   return questions;
 }

@@ -24,6 +24,8 @@ export interface SystemDependency {
   apt: string;
   /** Homebrew formula, e.g. "open-mpi". */
   brew: string;
+  /** An executable it provides, checked on PATH before --build, e.g. "mpirun". */
+  command?: string;
 }
 
 export interface Manifest {
@@ -115,7 +117,7 @@ const validateManifest = record({
   layers: layerList,
   opam: opamList,
   dune: duneLibraries,
-  system: listOf(record({ what: str, apt: str, brew: str })),
+  system: listOf(record({ what: str, apt: str, brew: str, command: optional(str) })),
   run: record({ command: optional(str), args: strList, testArgs: strList, expect: optional(str) }),
   platforms: record({ ci: strList, notes: str }),
   checkedAgainst: checked,

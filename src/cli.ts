@@ -11,10 +11,11 @@ import { CreateError } from "./errors.js";
 import { cleanupOnInterrupt } from "./generate.js";
 import { create, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
 import { renderProject } from "./render.js";
+import { BuildFailure, buildProject, onPath, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
 
 const FLAGS = {
-  string: ["template", "variant", "name", "author"],
-  boolean: ["list", "yes", "force", "git", "dry-run", "json", "help", "version"],
+  string: ["template", "variant", "name", "author", "switch"],
+  boolean: ["list", "yes", "force", "git", "build", "run", "dry-run", "json", "help", "version"],
   alias: { t: "template", y: "yes", h: "help", v: "version" },
 };
 
@@ -34,6 +35,11 @@ Options:
   -y, --yes             take the defaults, never prompt (also without a terminal or with CI set)
       --force           write into a non-empty directory; never overwrites or deletes a file
       --no-git          do not run git init
+      --build           then install the dependencies with opam, dune build and dune test
+                        (with dune alone when opam is missing); the log is in _build/
+      --switch MODE     with --build: local (an _opam switch in the project) or current
+                        (the active switch; the default when there is one)
+      --run             --build, then run the starter
       --dry-run         print what would be written, write nothing
       --json            machine-readable result on stdout (never prompts)
   -h, --help            this help
@@ -89,7 +95,7 @@ function listing(catalog: Manifest[]): string {
     .join("\n");
 }
 
-function summary(result: CreateResult, cwd: string, oneShot?: string): string {
+function summary(result: CreateResult, cwd: string): string {
   const where = relative(cwd, result.directory) || ".";
   const cd = where === "." ? [] : [`cd ${/[^\w@%+=:,./-]/.test(where) ? JSON.stringify(where) : where}`];
   const lines = [
@@ -101,7 +107,6 @@ function summary(result: CreateResult, cwd: string, oneShot?: string): string {
   if (!result.dryRun) {
     if (result.git === "failed") lines.push("git init failed; the project is written, run git init yourself.");
     lines.push("", "Next:", ...[...cd, ...result.next].map((c) => `  ${c}`));
-    if (oneShot) lines.push("", `To generate it again without questions: ${oneShot}`);
   }
   return lines.join("\n");
 }
@@ -110,8 +115,45 @@ function summary(result: CreateResult, cwd: string, oneShot?: string): string {
 const failureText = (f: unknown) =>
   f instanceof Error ? f.message : typeof f === "object" && f ? String((f as { error?: unknown }).error) : String(f);
 
+const shellWord = (a: string) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a);
+
+/** The command that makes the same project without questions (sv prints one too). */
+function oneShot(full: CreateRequest & { build?: boolean }, result: CreateResult): string {
+  const words = [full.directory, "--template", full.template];
+  if (result.variant) words.push("--variant", result.variant);
+  if (full.name) words.push("--name", full.name);
+  if (full.build) words.push("--build");
+  return `npm create ocaml-parallel@latest -- ${[...words, "--yes"].map(shellWord).join(" ")}`;
+}
+
+/** One line per step on stderr: a ticking line in a terminal, plain lines elsewhere. */
+function progressPrinter(stream: NodeJS.WriteStream) {
+  const live = Boolean(stream.isTTY);
+  let ticker: NodeJS.Timeout | undefined;
+  return (step: string, result?: StepResult) => {
+    if (!result) {
+      const started = Date.now();
+      if (!live) return void stream.write(`… ${step}\n`);
+      const draw = () => stream.write(`\r\x1b[K… ${step} ${Math.round((Date.now() - started) / 1000)} s`);
+      draw();
+      ticker = setInterval(draw, 1000);
+      return;
+    }
+    clearInterval(ticker);
+    stream.write(`${live ? "\r\x1b[K" : ""}${result.status === "ok" ? "✓" : "✗"} ${step} (${result.seconds.toFixed(1)} s)\n`);
+  };
+}
+
+function builtSummary(report: BuildReport, ran: boolean): string {
+  const how = { "opam-local": "opam (a local switch, _opam/)", "opam-current": `opam (the current switch, ${report.tools.opamSwitch})`, dune: "dune alone (no opam)" }[report.with];
+  const seconds = report.steps.reduce((t, s) => t + s.seconds, 0).toFixed(1);
+  return [`Built and tested with ${how} in ${seconds} s; the log is ${report.log}`, ...(ran && report.output ? ["", report.output.trimEnd()] : [])].join("\n");
+}
+
 /** Runs the node-plop generator: prompts for what the flags left open, then its actions. */
-async function withGenerator(known: Partial<CreateRequest> & { confirm?: boolean }, interactive: boolean, cwd: string) {
+type Answers = Partial<CreateRequest> & { confirm?: boolean; build?: boolean };
+
+async function withGenerator(known: Answers, interactive: boolean, cwd: string) {
   const [{ default: nodePlop }, { registerGenerator }] = await Promise.all([
     import("node-plop"),
     import("../generators/ocaml-project.js"),
@@ -119,13 +161,14 @@ async function withGenerator(known: Partial<CreateRequest> & { confirm?: boolean
   const plop = await nodePlop(undefined, { destBasePath: cwd, force: false });
   const generator = registerGenerator(plop, {
     catalog: loadCatalog(),
-    known: interactive ? known : { ...known, confirm: true },
+    known: interactive ? known : { ...known, confirm: true, build: known.build ?? false },
+    opamFound: onPath("opam"),
     problem: (answers) => problemWith({ ...known, ...answers }),
     renderProject: (data, staging) => renderProject(data.plan as Plan, staging),
   });
   // On Ctrl-C inquirer closes its prompt and signals SIGINT to this process; the
   // timer keeps the event loop alive until our handler exits 130 (else Node exits 13).
-  let answers: Partial<CreateRequest> & { confirm?: boolean } = {};
+  let answers: Answers = {};
   if (interactive) {
     const keepAlive = setInterval(() => {}, 1 << 30);
     try {
@@ -163,6 +206,13 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
       dryRun: Boolean(args["dry-run"]),
       cwd,
     };
+    const switchMode = args.switch as SwitchMode | undefined;
+    if (switchMode !== undefined && switchMode !== "local" && switchMode !== "current")
+      throw new CreateError(`--switch takes local or current, not "${switchMode}"`);
+    // --run builds first; --switch only means something with them
+    const build = args.build || args.run ? true : undefined;
+    if (switchMode && !build) throw new CreateError("--switch goes with --build or --run");
+    if (build && request.dryRun) throw new CreateError("--dry-run writes nothing, so there is nothing to --build");
     // Check what was given before asking anything (spin#80: errors only after all prompts).
     if (request.template !== undefined) findTemplate(catalog, request.template, request.variant);
     else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
@@ -175,20 +225,30 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
       if (request.template === undefined)
         throw new CreateError(`no template given: pass --template NAME, one of ${catalog.map((m) => m.name).join(", ")}`);
     }
-    const { answers, render } = await withGenerator(request, interactive, cwd);
+    const { answers, render } = await withGenerator({ ...request, build: request.dryRun ? false : build }, interactive, cwd);
     if (answers.confirm === false) throw new CreateError("cancelled: nothing was written");
-    const full = { ...request, ...answers } as CreateRequest;
-    const result = await create(full, render);
-    const oneShot = interactive
-      ? `npm create ocaml-parallel@latest -- ${[full.directory, "--template", full.template, ...(result.variant ? ["--variant", result.variant] : []), ...(full.name ? ["--name", full.name] : []), "--yes"].map((a) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a)).join(" ")}`
-      : undefined;
-    io.out(json ? JSON.stringify({ ok: true, ...result }, null, 2) : summary(result, cwd, oneShot));
+    const full = { ...request, ...answers } as CreateRequest & { build?: boolean };
+    const result: CreateResult & { build?: BuildReport } = await create(full, render);
+    if (!json) io.out(summary(result, cwd));
+    if (full.build || build) {
+      const manifest = findTemplate(catalog, result.template, result.variant);
+      result.build = await buildProject(result.directory, manifest, {
+        switchMode,
+        run: Boolean(args.run),
+        progress: progressPrinter(process.stderr),
+        note: (text) => io.err(text),
+      });
+      if (!json) io.out(builtSummary(result.build, Boolean(args.run)));
+    }
+    if (json) io.out(JSON.stringify({ ok: true, ...result }, null, 2));
+    else if (interactive) io.out(`\nTo generate it again without questions: ${oneShot(full, result)}`);
     return 0;
   } catch (error) {
     const known = error instanceof CreateError;
     const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? error}`;
     const exitCode = known ? error.exitCode : 2;
-    if (json) io.out(JSON.stringify({ ok: false, error: message, exitCode }, null, 2));
+    const steps = error instanceof BuildFailure ? { build: error.report } : {};
+    if (json) io.out(JSON.stringify({ ok: false, error: message, exitCode, ...steps }, null, 2));
     io.err(`create-ocaml-parallel: ${message}`);
     return exitCode;
   }
@@ -200,6 +260,7 @@ export async function runCli(argv = process.argv.slice(2)) {
   for (const [signal, code] of Object.entries(codes))
     process.on(signal, () => {
       cleanupOnInterrupt();
+      stopRunningStep(signal as NodeJS.Signals);
       process.stderr.write(`\ncreate-ocaml-parallel: interrupted (${signal}); nothing half-written is left.\n`);
       process.exit(code);
     });

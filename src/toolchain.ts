@@ -1,9 +1,14 @@
 /**
- * Runs the external tools (git now; opam and dune for --build) through execa,
- * with argument arrays, never a shell string. execa is loaded on first use so
- * a run that spawns nothing does not pay for it.
+ * The external tools: git, opam, dune and the starter itself. Everything runs
+ * through execa with argument arrays (never a shell string), a timeout, and
+ * its output appended to one log file. execa is loaded on first use so a run
+ * that spawns nothing does not pay for it.
  */
-import type { Options } from "execa";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import type { Options, ResultPromise } from "execa";
+import { runCommand, type Manifest } from "./catalog.js";
+import { CreateError } from "./errors.js";
 
 export async function run(file: string, args: string[], options: Options = {}) {
   const { execa } = await import("execa");
@@ -17,4 +22,159 @@ export async function gitInit(dir: string): Promise<"initialised" | "inside-repo
   if (inside.exitCode === 0 && String(inside.stdout).trim() === "true") return "inside-repository";
   const init = await run("git", ["init", "--quiet"], { cwd: dir });
   return init.exitCode === 0 ? "initialised" : "failed";
+}
+
+/** Whether an executable called `command` is on PATH. */
+export function onPath(command: string): boolean {
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+}
+
+/** The first line a tool prints for `args`, or undefined when it is not installed or fails. */
+async function versionOf(file: string, args: string[], cwd?: string): Promise<string | undefined> {
+  const r = await run(file, args, { cwd, timeout: 60_000 });
+  return r.exitCode === 0 ? String(r.stdout).trim().split("\n")[0] : undefined;
+}
+
+export interface Tools {
+  opam?: string;
+  dune?: string;
+  /** The OCaml that builds the project: the current switch's, or the one on PATH. */
+  ocaml?: string;
+  /** Whether opam has a current switch to install into. */
+  opamSwitch?: string;
+}
+
+export async function detectTools(cwd: string): Promise<Tools> {
+  const [opam, dune] = await Promise.all([versionOf("opam", ["--version"]), versionOf("dune", ["--version"])]);
+  const opamSwitch = opam ? await versionOf("opam", ["switch", "show"], cwd) : undefined;
+  const ocaml = opamSwitch
+    ? await versionOf("opam", ["exec", "--", "ocamlc", "-vnum"], cwd)
+    : await versionOf("ocamlc", ["-vnum"]);
+  return { opam, dune, ocaml, opamSwitch };
+}
+
+/** Compares dotted versions numerically: "5.10" > "5.4". */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+~-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split(/[.+~-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+export type SwitchMode = "local" | "current";
+
+export interface StepResult {
+  name: string;
+  command: string[];
+  status: "ok" | "failed";
+  seconds: number;
+}
+
+export interface BuildReport {
+  /** How the project was built: with opam (which switch) or with dune alone. */
+  with: "opam-local" | "opam-current" | "dune";
+  tools: Tools;
+  steps: StepResult[];
+  log: string;
+  /** What the starter printed, with `run`. */
+  output?: string;
+}
+
+export interface BuildOptions {
+  switchMode?: SwitchMode;
+  run?: boolean;
+  /** Called when a step starts, and when it ends (with its result). */
+  progress?: (step: string, result?: StepResult) => void;
+  /** Called with a short note for the user (e.g. "opam not found: building with dune alone"). */
+  note?: (text: string) => void;
+}
+
+/** The step running now, so an interruption can stop it (cli.ts calls `stopRunningStep`). */
+let running: ResultPromise | undefined;
+export function stopRunningStep(signal: NodeJS.Signals) {
+  running?.kill(signal);
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Installs the project's dependencies (opam) and runs `dune build`, `dune test`
+ * and, with `run`, the starter; each step's output goes to `_build/create-ocaml-parallel.log`.
+ * A missing tool or too old an OCaml is a CreateError (exit 1); a failing step, exit 2.
+ */
+export async function buildProject(dir: string, manifest: Manifest, options: BuildOptions = {}): Promise<BuildReport> {
+  const tools = await detectTools(dir);
+  const missing = manifest.system.filter((s) => s.command && !onPath(s.command));
+  if (missing.length)
+    throw new CreateError(
+      `the ${manifest.name} template needs ${missing.map((s) => s.what).join(" and ")} (${missing.map((s) => s.command).join(", ")} not found). Install it: ${
+        process.platform === "darwin"
+          ? `brew install ${missing.map((s) => s.brew).join(" ")}`
+          : `sudo apt-get install ${missing.map((s) => s.apt).join(" ")} (Debian/Ubuntu)`
+      }; the project is written.`,
+    );
+  if (!tools.opam && !tools.dune)
+    throw new CreateError(
+      `neither opam nor dune is installed, so the project was written but not built. Install opam (https://opam.ocaml.org/doc/Install.html), then in ${dir}: opam switch create . --deps-only --with-test -y && opam exec -- dune build`,
+    );
+  const mode: BuildReport["with"] = !tools.opam
+    ? "dune"
+    : (options.switchMode ?? (tools.opamSwitch ? "current" : "local")) === "local"
+      ? "opam-local"
+      : "opam-current";
+  if (mode === "opam-current" && !tools.opamSwitch)
+    throw new CreateError("opam has no current switch: pass --switch local to create one in the project, or create one (opam switch create 5.4.1)");
+  if (mode === "dune") options.note?.(`opam not found: building with the dune on PATH (${tools.dune}); its libraries must be installed already`);
+  // a local switch brings its own compiler; otherwise the one there must be recent enough
+  if (mode !== "opam-local") {
+    if (!tools.ocaml) throw new CreateError("no OCaml compiler found (ocamlc): install OCaml, or pass --switch local to let opam create one");
+    if (compareVersions(tools.ocaml, manifest.ocaml) < 0)
+      throw new CreateError(
+        `OCaml ${tools.ocaml} is older than ${manifest.ocaml}, which the ${manifest.name} template needs. ${
+          tools.opam ? "Pass --switch local to build in a new switch, or" : "Install opam and pass --switch local, or"
+        } switch to a newer compiler (opam switch create ${manifest.ocaml}.0).`,
+      );
+  }
+
+  const exec = (command: string[]) => (mode === "dune" ? command : ["opam", "exec", ...(mode === "opam-local" ? ["--switch", dir] : []), "--", ...command]);
+  const steps: [string, string[], number][] = [];
+  if (mode === "opam-local") steps.push(["install dependencies", ["opam", "switch", "create", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
+  if (mode === "opam-current") steps.push(["install dependencies", ["opam", "install", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
+  steps.push(["dune build", exec(["dune", "build"]), 30 * MINUTE], ["dune test", exec(["dune", "test"]), 30 * MINUTE]);
+  if (options.run) steps.push(["run the starter", exec(runCommand(manifest).split(" ")), 10 * MINUTE]);
+
+  const log = join(dir, "_build", "create-ocaml-parallel.log");
+  mkdirSync(dirname(log), { recursive: true });
+  writeFileSync(log, `create-ocaml-parallel --build of ${manifest.name} in ${dir}\n`);
+  const report: BuildReport = { with: mode, tools, steps: [], log };
+  for (const [name, command, timeout] of steps) {
+    options.progress?.(name);
+    appendFileSync(log, `\n$ ${command.join(" ")}\n`);
+    const started = Date.now();
+    const { execa } = await import("execa");
+    running = execa(command[0], command.slice(1), { cwd: dir, reject: false, stdin: "ignore", all: true, timeout, env: { OPAMCOLOR: "never", OPAMYES: "1" } });
+    const r = await running;
+    running = undefined;
+    appendFileSync(log, String(r.all ?? ""));
+    const result: StepResult = { name, command, status: r.exitCode === 0 ? "ok" : "failed", seconds: (Date.now() - started) / 1000 };
+    report.steps.push(result);
+    options.progress?.(name, result);
+    if (name === "run the starter") report.output = String(r.all ?? "");
+    if (result.status === "failed") {
+      const why = r.timedOut ? `timed out after ${timeout / MINUTE} minutes` : r.exitCode === undefined ? `could not start (${r.code ?? r.message})` : `exit ${r.exitCode}`;
+      const tail = String(r.all ?? "").trim().split("\n").slice(-15).join("\n");
+      throw new BuildFailure(`${name} failed (${why}): ${command.join(" ")}\n${tail}\nThe project is written; the full log is ${log}`, report);
+    }
+  }
+  return report;
+}
+
+/** A failed step: exit 2, and the steps so far for --json. */
+export class BuildFailure extends CreateError {
+  constructor(
+    message: string,
+    readonly report: BuildReport,
+  ) {
+    super(message, 2);
+  }
 }

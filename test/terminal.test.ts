@@ -32,6 +32,9 @@ describe("interactive", () => {
     t.keys("Down", "Enter");
     await t.waitFor(/Write the project\?/);
     t.keys("Enter");
+    // building is offered (with opam when it is installed); this test writes only
+    await t.waitFor(/Build and test now\?|Install the dependencies with opam/);
+    t.keys("n", "Enter");
     const done = await t.waitFor(/\[exit \d+\]/);
     expect(done).toContain("[exit 0]");
     expect(done).toContain("npm create ocaml-parallel@latest -- my-app --template domains --variant domainslib --yes");
@@ -48,6 +51,8 @@ describe("interactive", () => {
     t.keys("C-u", "good-name", "Enter");
     await t.waitFor(/Write the project\?/);
     t.keys("Enter");
+    await t.waitFor(/Build and test now\?|Install the dependencies with opam/);
+    t.keys("n", "Enter");
     expect(await t.waitFor(/\[exit \d+\]/)).toContain("[exit 0]");
     expect(exists(join(cwd, "good-name/good-name.opam"))).toBe(true);
   });

@@ -4,7 +4,7 @@
  */
 import { execa } from "execa";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repo } from "./cli.js";
 
@@ -26,4 +26,40 @@ export function forkyWorkDir(root: string, prefix: string): [string, string] {
 /** Runs a bash script inside the chroot; never rejects. */
 export function inForky(command: string, timeout = 600_000) {
   return execa("bash", [script, "run", "bash", "-c", command], { reject: false, timeout, all: true });
+}
+
+/** Copies the built package (what npm would install) into the chroot; returns the CLI's path inside. */
+export function installCliInForky(root: string): string {
+  const dest = join(root, "opt/create-ocaml-parallel");
+  rmSync(dest, { recursive: true, force: true });
+  for (const part of ["package.json", "bin", "dist", "templates"]) cpSync(join(repo, part), join(dest, part), { recursive: true });
+  return "/opt/create-ocaml-parallel/bin/create-ocaml-parallel.mjs";
+}
+
+/**
+ * An offline opam repository for the chroot: the system compiler (as opam-repository's
+ * own ocaml-system package does) and, as no-op packages, the libraries Debian installed
+ * there. opam solves, creates switches and installs from it for real, with no network.
+ * Returns the repository's path inside the chroot. `leaveOut` drops packages from it.
+ */
+export function offlineOpamRepository(root: string, leaveOut: string[] = []): string {
+  const [outside, inside] = forkyWorkDir(root, "opam-repo-");
+  const pkg = (name: string, version: string, body: string) => {
+    if (leaveOut.includes(name)) return;
+    mkdirSync(join(outside, "packages", name, `${name}.${version}`), { recursive: true });
+    writeFileSync(join(outside, "packages", name, `${name}.${version}`, "opam"), `opam-version: "2.0"\n${body}\n`);
+  };
+  writeFileSync(join(outside, "repo"), 'opam-version: "2.0"\n');
+  pkg("ocaml-system", "5.4.1", 'synopsis: "The OCaml compiler of the system"\navailable: sys-ocaml-version = "5.4.1"\nflags: compiler\nbuild: ["ocamlc" "-vnum"]');
+  pkg("ocaml", "5.4.1", 'synopsis: "The OCaml compiler"\ndepends: ["ocaml-system" {= "5.4.1"}]\nflags: conf');
+  pkg("dune", "3.24.1", 'synopsis: "dune, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["dune" "--version"]');
+  for (const [name, version, findlib] of [
+    ["eio_main", "1.6", "eio_main"],
+    ["eio", "1.6", "eio"],
+    ["lwt", "6.1.2", "lwt"],
+    ["domainslib", "0.5.2", "domainslib"],
+    ["parmap", "1.2.5", "parmap"],
+  ])
+    pkg(name, version, `synopsis: "${name}, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["ocamlfind" "query" "${findlib}"]`);
+  return inside;
 }
