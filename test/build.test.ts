@@ -79,6 +79,28 @@ describe("--build in a local switch", () => {
   }, slow);
 });
 
+describe("interrupting --build", () => {
+  it("Ctrl-C during a step stops it: exit 130, no process left behind, the project stays", async () => {
+    const { outside, env } = setting();
+    const processes = `for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -E '(^|/)(dune|opam|ocaml[a-z.]*|main\\.exe)( |$)' || true`;
+    const r = await inForky(
+      [
+        env,
+        `node ${cli} app --template domains --build --switch local --run --no-git > out.txt 2>&1 & pid=$!`,
+        // wait until a step runs under opam exec, then interrupt the CLI as a terminal's Ctrl-C would
+        "for i in $(seq 600); do grep -q '^\\$ opam exec' app/_build/create-ocaml-parallel.log 2>/dev/null && break; sleep 0.05; done",
+        'kill -INT $pid; wait $pid; echo "exit=$?"; sleep 1',
+        `echo "left: $(${processes})"`,
+        "cat out.txt",
+      ].join("\n"),
+    );
+    expect(r.all).toContain("exit=130");
+    expect(r.all).toMatch(/left: \n/);
+    expect(r.all).toContain("interrupted (SIGINT)");
+    expect(exists(join(outside, "app/dune-project"))).toBe(true);
+  }, slow);
+});
+
 describe("--build in the current switch", () => {
   it("installs into the active switch with opam install", async () => {
     const { env } = setting();
