@@ -7,7 +7,7 @@ import mri from "mri";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { findTemplate, loadCatalog, type Manifest } from "./catalog.js";
-import { CreateError } from "./errors.js";
+import { CreateError, explainFsError } from "./errors.js";
 import { cleanupOnInterrupt } from "./generate.js";
 import { create, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
 import { renderProject } from "./render.js";
@@ -179,8 +179,8 @@ async function withGenerator(known: Answers, interactive: boolean, cwd: string) 
   }
   const render = async (plan: Plan, staging: string) => {
     const { failures } = await generator.runActions({ plan, staging });
-    if (failures.length)
-      throw new CreateError(`writing the project failed: ${failures.map(failureText).join("; ")}`, 2);
+    // node-plop keeps only the message of what an action threw: "ENOSPC: ..." and the like
+    if (failures.length) throw explainFsError(new CreateError(`writing the project failed: ${failures.map(failureText).join("; ")}`, 2), "writing the project");
   };
   return { answers, render };
 }

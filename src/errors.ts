@@ -10,3 +10,22 @@ export class CreateError extends Error {
   }
 }
 
+
+const FS_REASONS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENAMETOOLONG: "the path is too long",
+  EMFILE: "too many open files",
+};
+
+/** A file-system error (one with an errno code) as a message for the user, exit 1: the environment; other errors as they are. */
+export function explainFsError(error: unknown, doing: string): unknown {
+  const message = (error as Error)?.message ?? "";
+  const code = (error as NodeJS.ErrnoException)?.code ?? Object.keys(FS_REASONS).find((c) => message.includes(`${c}:`));
+  if (!code || error instanceof CreateError && !FS_REASONS[code]) return error;
+  const reason = FS_REASONS[code] ?? message.replace(/^[A-Z]+: /, "");
+  return new CreateError(`${doing} failed: ${reason} (${code}); nothing was written`);
+}

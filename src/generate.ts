@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { CreateError } from "./errors.js";
+import { CreateError, explainFsError } from "./errors.js";
 
 export interface Target {
   /** Absolute path of the project directory. */
@@ -65,8 +65,14 @@ export function cleanupOnInterrupt() {
 export async function writeProject(target: Target, render: (staging: string) => Promise<void>): Promise<string[]> {
   const parent = dirname(target.path);
   const createdParent = nearestExisting(parent) === parent ? undefined : firstMissing(parent);
-  mkdirSync(parent, { recursive: true });
-  const staging = mkdtempSync(join(parent, `.${basename(target.path)}.create-ocaml-parallel-`));
+  let staging: string;
+  try {
+    mkdirSync(parent, { recursive: true });
+    staging = mkdtempSync(join(parent, `.${basename(target.path)}.create-ocaml-parallel-`));
+  } catch (error) {
+    if (createdParent) rmSync(createdParent, { recursive: true, force: true });
+    throw explainFsError(error, `creating a folder in ${parent}`);
+  }
   const undo = () => {
     rmSync(staging, { recursive: true, force: true });
     if (target.state === "empty" && !existsSync(target.path)) mkdirSync(target.path);
@@ -87,7 +93,7 @@ export async function writeProject(target: Target, render: (staging: string) => 
   } catch (error) {
     pendingCleanup = undefined;
     undo();
-    throw error;
+    throw explainFsError(error, `writing ${target.path}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { dependencyNames, findTemplate, loadCatalog, runCommand, type Manifest }
 import { CreateError } from "./errors.js";
 import { filesBelowSorted, inspectTarget, writeProject, type Target } from "./generate.js";
 import { nameProblem, normaliseName, projectNames, type ProjectNames } from "./names.js";
-import { renderProject } from "./render.js";
+import { oneLine, renderProject } from "./render.js";
 import { gitInit } from "./toolchain.js";
 
 export { CreateError } from "./errors.js";
@@ -46,7 +46,10 @@ export function plan(request: CreateRequest): Plan {
   const problem = nameProblem(name, dependencyNames(manifest));
   if (problem)
     throw new CreateError(request.name === undefined ? `${problem} (or pass --name to choose the package name)` : problem);
-  return { target, manifest, names: projectNames(name), author: request.author ?? DEFAULT_AUTHOR };
+  // authors go on one line; an empty one would make an .opam that opam lint rejects
+  const author = oneLine(request.author ?? DEFAULT_AUTHOR);
+  if (author === "") throw new CreateError("--author is empty: give a name, e.g. --author \"Ada Lovelace <ada@example.com>\"");
+  return { target, manifest, names: projectNames(name), author };
 }
 
 /** What is wrong with a partial request (the prompts validate with it); undefined when nothing is. */
