@@ -53,14 +53,7 @@ export function prompts({ catalog, known, problem, opamFound }: GeneratorContext
       name: "template",
       message: "Which approach?",
       pageSize: catalog.length,
-      // a template the chosen name clashes with is shown, but disabled with the reason
-      choices: (answers: Partial<Answers>) =>
-        catalog.map((m) => ({
-          name: choiceLine(m),
-          value: m.name,
-          short: m.name,
-          disabled: problem({ ...known, ...answers, template: m.name }) ?? false,
-        })),
+      choices: catalog.map((m) => ({ name: choiceLine(m), value: m.name, short: m.name })),
     });
   if (known.variant === undefined)
     questions.push({

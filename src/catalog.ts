@@ -227,10 +227,13 @@ export function templateId(m: Manifest): string {
   return m.variant && base?.variants?.[0].name !== m.variant.name ? `${m.name}-${m.variant.name}` : m.name;
 }
 
-/** The opam packages and dune libraries a template depends on: a project must not be named after one. */
-export function dependencyNames(m: Manifest): string[] {
-  const { lib = [], bin = [], test = [], preprocess = [] } = m.dune;
-  return [...m.opam.map((d) => d.name), ...lib, ...bin, ...test, ...preprocess];
+/**
+ * The opam packages and dune libraries of every template and variant: a project
+ * named after one would clash with it in opam or in dune, whichever template it uses.
+ */
+export function dependencyNames(catalog = loadCatalog()): string[] {
+  const names = allTemplates(catalog).flatMap((m) => [...m.opam.map((d) => d.name), ...Object.values(m.dune).flat()]);
+  return [...new Set(names)];
 }
 
 export function runCommand(m: Manifest): string {

@@ -43,7 +43,7 @@ export function plan(request: CreateRequest): Plan {
   const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
   const manifest = findTemplate(loadCatalog(), request.template, request.variant);
   const name = normaliseName(request.name ?? basename(target.path));
-  const problem = nameProblem(name, dependencyNames(manifest));
+  const problem = nameProblem(name, dependencyNames());
   if (problem)
     throw new CreateError(request.name === undefined ? `${problem} (or pass --name to choose the package name)` : problem);
   // authors go on one line; an empty one would make an .opam that opam lint rejects

@@ -43,7 +43,7 @@ export function normaliseName(raw: string): string {
 
 /**
  * Why `name` (already normalised) cannot be a project name, or undefined if it can.
- * `dependencies` are the chosen template's opam packages and dune libraries.
+ * `dependencies` are the opam packages and dune libraries the templates use.
  */
 export function nameProblem(name: string, dependencies: readonly string[] = []): string | undefined {
   if (name === "") return "the project name is empty";
@@ -60,7 +60,7 @@ export function nameProblem(name: string, dependencies: readonly string[] = []):
   if (RESERVED.has(library) || RESERVED.has(name))
     return `"${name}" clashes with a module of OCaml's standard distribution or of the generated project; pick another name`;
   const clash = dependencies.find((d) => d === name || d.split(".")[0].replace(/-/g, "_") === library);
-  if (clash) return `"${name}" clashes with the dependency "${clash}" of this template; pick another name`;
+  if (clash) return `"${name}" clashes with the library "${clash}" that templates depend on; pick another name`;
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { dependencyNames } from "../src/catalog.js";
 import { nameProblem, normaliseName, projectNames } from "../src/names.js";
 
 describe("project names", () => {
@@ -54,10 +55,16 @@ describe("project names", () => {
     expect(nameProblem(name)).toMatch(reason);
   });
 
-  it("refuses the template's own dependencies, in either spelling", () => {
-    expect(nameProblem("eio", ["eio_main", "eio"])).toMatch(/dependency "eio"/);
-    expect(nameProblem("eio-main", ["eio_main"])).toMatch(/dependency "eio_main"/);
-    expect(nameProblem("lwt", ["lwt", "lwt.unix"])).toMatch(/dependency "lwt"/);
+  it("refuses the templates' dependencies, in either spelling", () => {
+    expect(nameProblem("eio", ["eio_main", "eio"])).toMatch(/library "eio"/);
+    expect(nameProblem("eio-main", ["eio_main"])).toMatch(/library "eio_main"/);
+    expect(nameProblem("lwt", ["lwt", "lwt.unix"])).toMatch(/library "lwt"/);
     expect(nameProblem("lwt", [])).toBeUndefined();
+  });
+
+  it("the catalog's dependencies are refused whichever template is chosen", () => {
+    const deps = dependencyNames();
+    expect(deps).toContain("domainslib");
+    expect(nameProblem("domainslib", deps)).toMatch(/library "domainslib"/);
   });
 });
