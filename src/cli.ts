@@ -10,7 +10,6 @@ import { findTemplate, loadCatalog, type Manifest } from "./catalog.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { cleanupOnInterrupt } from "./generate.js";
 import { create, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
-import { renderProject } from "./render.js";
 import { BuildFailure, buildProject, onPath, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
 
 const FLAGS = {
@@ -154,9 +153,11 @@ function builtSummary(report: BuildReport, ran: boolean): string {
 type Answers = Partial<CreateRequest> & { confirm?: boolean; build?: boolean };
 
 async function withGenerator(known: Answers, interactive: boolean, cwd: string) {
-  const [{ default: nodePlop }, { registerGenerator }] = await Promise.all([
+  // loaded here, not at start-up: --help, --list and refusals never pay for them
+  const [{ default: nodePlop }, { registerGenerator }, { renderProject }] = await Promise.all([
     import("node-plop"),
     import("../generators/ocaml-project.js"),
+    import("./render.js"),
   ]);
   const plop = await nodePlop(undefined, { destBasePath: cwd, force: false });
   const generator = registerGenerator(plop, {

@@ -8,8 +8,7 @@ import { basename, resolve } from "node:path";
 import { dependencyNames, findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
 import { CreateError } from "./errors.js";
 import { filesBelowSorted, inspectTarget, writeProject, type Target } from "./generate.js";
-import { nameProblem, normaliseName, projectNames, type ProjectNames } from "./names.js";
-import { oneLine, renderProject } from "./render.js";
+import { nameProblem, normaliseName, oneLine, projectNames, type ProjectNames } from "./names.js";
 import { gitInit } from "./toolchain.js";
 
 export { CreateError } from "./errors.js";
@@ -86,7 +85,8 @@ export interface CreateResult {
  */
 export async function create(
   request: CreateRequest,
-  render: (p: Plan, staging: string) => Promise<void> = async (p, staging) => void renderProject(p, staging),
+  // handlebars is loaded only when something is rendered
+  render: (p: Plan, staging: string) => Promise<void> = async (p, staging) => void (await import("./render.js")).renderProject(p, staging),
 ): Promise<CreateResult> {
   const p = plan(request);
   const result = (files: string[], git: CreateResult["git"], dryRun: boolean): CreateResult => ({

@@ -36,6 +36,9 @@ const RESERVED = new Set(
 
 const MAX_LENGTH = 64;
 
+/** Folds control characters (newlines included) into spaces: free text stays on one line. */
+export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+
 /** Lower-cases and turns runs of spaces into `-`: the only rewrites made silently. */
 export function normaliseName(raw: string): string {
   return raw.trim().toLowerCase().replace(/\s+/g, "-");

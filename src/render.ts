@@ -8,10 +8,8 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { dirname, join, relative } from "node:path";
 import Handlebars from "handlebars";
 import { runCommand, templatesDir, type Manifest, type OpamDependency } from "./catalog.js";
-import type { ProjectNames } from "./names.js";
+import { oneLine, type ProjectNames } from "./names.js";
 
-/** Folds control characters (newlines included) into spaces: free text stays on one line. */
-export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
 /** A double-quoted string for OCaml source and opam files. */
 export const quoted = (s: string) => `"${oneLine(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
