@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
+import { dependencyNames, loadCatalog } from "../src/catalog.js";
 import { CreateError } from "../src/errors.js";
 import { create } from "../src/index.js";
 import { nameProblem, normaliseName, oneLine } from "../src/names.js";
@@ -83,7 +83,13 @@ describe("generated names", () => {
   const domains = catalog.find((m) => m.name === "domains")!;
   // names from the characters that matter: letters, digits, separators, case, spaces, unicode, quotes, shell and template syntax
   const nameChars = fc.constantFrom(..."abcxyzAZ019-_ .é\"'\\$%{}/\n\t".split(""));
-  const names = fc.oneof(fc.string({ unit: nameChars, maxLength: 12 }), fc.string({ maxLength: 12 }), fc.constantFrom("let", "unix", "eio", "domain", "a".repeat(70)));
+  const names = fc.oneof(
+    fc.string({ unit: nameChars, maxLength: 12 }),
+    fc.string({ maxLength: 12 }),
+    // mostly plausible names, so that many are accepted too
+    fc.stringMatching(/^[A-Za-z][a-zA-Z0-9 _-]{0,10}$/),
+    fc.constantFrom("let", "unix", "eio", "domain", "a".repeat(70)),
+  );
 
   it("a refused name writes nothing; an accepted one writes a project named after it", async () => {
     const accepted: string[] = [];
@@ -91,7 +97,7 @@ describe("generated names", () => {
       fc.asyncProperty(names, async (raw) => {
         const cwd = tempDir("cop-name-");
         const request = { directory: "app", template: "domains", name: raw, git: false, cwd };
-        if (nameProblem(normaliseName(raw))) {
+        if (nameProblem(normaliseName(raw), dependencyNames())) {
           await expect(create(request)).rejects.toBeInstanceOf(CreateError);
           expect(readdirSync(cwd)).toEqual([]);
         } else {
@@ -109,7 +115,7 @@ describe("generated names", () => {
   it("every accepted name yields OCaml the compiler parses, dune files dune reads, and an opam file that lints", async () => {
     const root = forkyRoot();
     const [outside, inside] = forkyWorkDir(root, "names-");
-    const samples = fc.sample(fc.stringMatching(/^[a-z][a-z0-9]{0,5}([-_][a-z0-9]{1,4}){0,3}$/), 25).filter((n) => !nameProblem(n, []));
+    const samples = fc.sample(fc.stringMatching(/^[a-z][a-z0-9]{0,5}([-_][a-z0-9]{1,4}){0,3}$/), 25).filter((n) => !nameProblem(n, dependencyNames()));
     const unique = [...new Set(samples)];
     for (const name of unique) await create({ directory: join(outside, name), template: "domains", name, git: false });
     const check = await inForky(

@@ -33,8 +33,9 @@ let report ~name ~workers ~n ~sequential:(seq, seq_time)
     ~parallel:(par, par_time) =
   Printf.printf "workload: Collatz steps of 1..%d\n" n;
   Printf.printf "sequential: %d in %.3f s\n" seq seq_time;
-  Printf.printf "parallel (%s, %d workers): %d in %.3f s\n" name workers par
-    par_time;
+  Printf.printf "parallel (%s, %d worker%s): %d in %.3f s\n" name workers
+    (if workers = 1 then "" else "s")
+    par par_time;
   Printf.printf "speedup: %.2fx\n" (seq_time /. par_time);
   Printf.printf "results agree: %s\n" (if seq = par then "yes" else "NO");
   seq = par

@@ -1,0 +1,43 @@
+(* Starts the echo server, runs many concurrent clients against it, then
+   shows a timeout cancelling a request that takes too long. *)
+
+open Lwt.Syntax
+open Lwt_starter
+
+let main ~clients ~messages ~timeout =
+  let* server, port = Echo.serve () in
+  Printf.printf "echo server on 127.0.0.1:%d\n%!" port;
+  let t0 = Unix.gettimeofday () in
+  let* correct = Echo.run_clients ~port ~clients ~messages in
+  let expected = clients * messages in
+  Printf.printf "%d clients x %d messages: %d/%d echoes correct in %.3f s\n%!"
+    clients messages correct expected
+    (Unix.gettimeofday () -. t0);
+  let t0 = Unix.gettimeofday () in
+  let* outcome = Echo.request_with_timeout ~port ~timeout in
+  let timed_out = outcome = `Timed_out in
+  Printf.printf "a request answered only after 10 s: %s after %.3f s\n%!"
+    (if timed_out then "cancelled by the timeout" else "answered")
+    (Unix.gettimeofday () -. t0);
+  let+ () = Lwt_io.shutdown_server server in
+  correct = expected && timed_out
+
+let () =
+  let clients = ref 100 and messages = ref 10 and timeout = ref 0.2 in
+  Arg.parse
+    [
+      ("-c", Arg.Set_int clients, "CLIENTS  concurrent clients (default 100)");
+      ("-m", Arg.Set_int messages, "MESSAGES  messages per client (default 10)");
+      ( "-t",
+        Arg.Set_float timeout,
+        "SECONDS  the slow request's timeout (default 0.2)" );
+    ]
+    (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
+    "main [-c CLIENTS] [-m MESSAGES] [-t SECONDS]";
+  if !clients < 1 || !messages < 1 || !timeout <= 0. then (
+    prerr_endline "CLIENTS, MESSAGES and SECONDS must be positive";
+    exit 2);
+  let ok =
+    Lwt_main.run (main ~clients:!clients ~messages:!messages ~timeout:!timeout)
+  in
+  if not ok then exit 1
