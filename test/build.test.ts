@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exists, outputOf, runCli, tempDir } from "./helpers/cli.js";
-import { forkyRoot, forkyWorkDir, inForky, installCliInForky, offlineOpamRepository } from "./helpers/forky.js";
+import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting } from "./helpers/forky.js";
 
 const root = forkyRoot();
 let cli = "";
@@ -17,13 +17,7 @@ beforeAll(() => {
   cli = installCliInForky(root);
 });
 
-/** A fresh OPAMROOT on an offline repository, and a folder to generate into. */
-function setting(leaveOut: string[] = []) {
-  const repo = offlineOpamRepository(root, leaveOut);
-  const [outside, inside] = forkyWorkDir(root, "build-");
-  const env = `export OPAMROOT=${inside}/opamroot OPAMYES=1 OPAMCOLOR=never OPAMNODEPEXTS=1; opam init --bare --no-setup --disable-sandboxing ${repo} >/dev/null 2>&1 || exit 99; cd ${inside}`;
-  return { outside, inside, env };
-}
+const setting = (leaveOut: string[] = []) => opamSetting(root, leaveOut);
 
 const slow = 900_000;
 

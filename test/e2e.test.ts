@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { allTemplates, runCommand, templateId, type Manifest } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
-import { forkyRoot, forkyWorkDir, inForky } from "./helpers/forky.js";
+import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting } from "./helpers/forky.js";
 
 const templates = allTemplates();
 /** These must build here: a chroot that lost one of their libraries fails the run instead of skipping it. */
@@ -25,6 +25,8 @@ const installed = new Set(
     .split("\n")
     .map((l) => l.split(" ")[0]),
 );
+
+const cli = installCliInForky(root);
 
 const libraries = (m: Manifest) => Object.values(m.dune).flat();
 const buildable = (m: Manifest) => libraries(m).every((l) => WITH_OCAML.has(l) || installed.has(l));
@@ -65,6 +67,19 @@ describe.each(templates.map((m) => [templateId(m), m] as const))("%s", (_, manif
       const run = await inForky(`cd ${project.inside} && ${runCommand(manifest)} ${manifest.run.testArgs.join(" ")} 2>&1`);
       expect(run.exitCode, run.all).toBe(0);
       expect(run.all).toMatch(new RegExp(manifest.run.expect ?? "."));
+    },
+    900_000,
+  );
+
+  it.runIf(buildable(manifest))(
+    "the tool itself installs it with opam, builds, tests and runs it (--build --switch local --run)",
+    async () => {
+      const { env } = opamSetting(root);
+      const variant = manifest.variant ? `--variant ${manifest.variant.name}` : "";
+      const r = await inForky(`${env} && node ${cli} app --template ${manifest.name} ${variant} --build --switch local --run --no-git`);
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.all).toContain("Built and tested with opam (a local switch, _opam/)");
+      expect(r.all).toMatch(new RegExp(manifest.run.expect ?? "."));
     },
     900_000,
   );

@@ -63,3 +63,11 @@ export function offlineOpamRepository(root: string, leaveOut: string[] = []): st
     pkg(name, version, `synopsis: "${name}, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["ocamlfind" "query" "${findlib}"]`);
   return inside;
 }
+
+/** A fresh OPAMROOT initialised on a new offline repository, and a folder to work in: `env` starts a script there. */
+export function opamSetting(root: string, leaveOut: string[] = []) {
+  const repository = offlineOpamRepository(root, leaveOut);
+  const [outside, inside] = forkyWorkDir(root, "build-");
+  const env = `export OPAMROOT=${inside}/opamroot OPAMYES=1 OPAMCOLOR=never; opam init --bare --no-setup --disable-sandboxing ${repository} >/dev/null 2>&1 || exit 99; cd ${inside}`;
+  return { outside, inside, env };
+}
