@@ -132,6 +132,14 @@ describe("without opam", () => {
     expect(exists(join(cwd, "app/_build"))).toBe(false);
   });
 
+  it("names the system package a template needs when it is missing (MPI), with the install command", async () => {
+    const cwd = tempDir();
+    const r = await runCli(["app", "-t", "mpi", "--build"], { cwd });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toMatch(/the mpi template needs an MPI implementation .*\(mpirun not found\)\. Install it: sudo apt-get install libopenmpi-dev openmpi-bin/);
+    expect(exists(join(cwd, "app/dune-project"))).toBe(true);
+  });
+
   it("refuses an OCaml older than the template's floor (the host's Debian bookworm OCaml 4.13)", async () => {
     const cwd = tempDir();
     const r = await runCli(["app", "-t", "domains", "--build"], { cwd });

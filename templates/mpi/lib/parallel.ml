@@ -1,0 +1,21 @@
+(* Distributed memory with MPI: [mpirun -np N] starts N copies of the program,
+   the ranks 0 .. N-1, on one machine or several. They share nothing; each
+   computes its share of the workload and [Mpi.allreduce_int] adds the partial
+   sums over the network (or shared memory) so that every rank gets the total.
+   The [Mpi] module initialises MPI when the program starts and finalises it
+   at exit. *)
+
+let name = "MPI ranks, Mpi.allreduce_int"
+let rank () = Mpi.comm_rank Mpi.comm_world
+let size () = Mpi.comm_size Mpi.comm_world
+
+(* Interleaved chunks: every rank gets small and large numbers alike. *)
+let partial ~n ~rank ~size =
+  Workload.chunks ~n ~count:(size * 16)
+  |> List.filteri (fun i _ -> i mod size = rank)
+  |> List.fold_left (fun acc (lo, hi) -> acc + Workload.sum_range ~lo ~hi) 0
+
+let sum ~n =
+  Mpi.allreduce_int
+    (partial ~n ~rank:(rank ()) ~size:(size ()))
+    Mpi.Sum Mpi.comm_world
