@@ -1,0 +1,50 @@
+(* Starts the echo server, runs many concurrent clients against it, then
+   shows a timeout on a request that takes too long. A [Command.async]
+   program: [Command_unix.run] parses the flags and runs the Async scheduler. *)
+
+open! Core
+open Async
+open Async_starter
+
+let seconds_since t0 = Time_ns.Span.to_sec (Time_ns.diff (Time_ns.now ()) t0)
+
+let main ~clients ~messages ~timeout =
+  let%bind server, port = Echo.serve () in
+  printf "echo server on 127.0.0.1:%d\n" port;
+  let t0 = Time_ns.now () in
+  let%bind correct = Echo.run_clients ~port ~clients ~messages in
+  let expected = clients * messages in
+  printf "%d clients x %d messages: %d/%d echoes correct in %.3f s\n" clients
+    messages correct expected (seconds_since t0);
+  let t0 = Time_ns.now () in
+  let%bind outcome =
+    Echo.request_with_timeout ~port ~timeout:(Time_float.Span.of_sec timeout)
+  in
+  let timed_out =
+    match outcome with `Timed_out -> true | `Answered _ -> false
+  in
+  printf "a request answered only after 10 s: %s after %.3f s\n"
+    (if timed_out then "cancelled by the timeout" else "answered")
+    (seconds_since t0);
+  let%bind () = Tcp.Server.close server in
+  if correct = expected && timed_out then return () else exit 1
+
+let command =
+  Command.async
+    ~summary:"Echo server with concurrent clients and a timeout, with Async"
+    (let%map_open.Command clients =
+       flag "-c"
+         (optional_with_default 100 int)
+         ~doc:"CLIENTS concurrent clients"
+     and messages =
+       flag "-m"
+         (optional_with_default 10 int)
+         ~doc:"MESSAGES messages per client"
+     and timeout =
+       flag "-t"
+         (optional_with_default 0.2 float)
+         ~doc:"SECONDS the slow request's timeout"
+     in
+     fun () -> main ~clients ~messages ~timeout)
+
+let () = Command_unix.run command
