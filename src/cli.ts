@@ -6,7 +6,7 @@
 import mri from "mri";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { findTemplate, loadCatalog, type Manifest } from "./catalog.js";
+import { findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { cleanupOnInterrupt } from "./generate.js";
 import { create, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
@@ -194,7 +194,8 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     if (args.help) return io.out(HELP), 0;
     if (args.version) return io.out(version()), 0;
     const catalog = loadCatalog();
-    if (args.list) return io.out(json ? JSON.stringify(catalog, null, 2) : listing(catalog)), 0;
+    if (args.list)
+      return io.out(json ? JSON.stringify(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })), null, 2) : listing(catalog)), 0;
 
     const request: Partial<CreateRequest> = {
       directory: args.directory,

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
+import { loadCatalog, runCommand } from "../src/catalog.js";
 import { exists, outputOf, runCli, tempDir, tree } from "./helpers/cli.js";
 
 const catalog = loadCatalog();
@@ -40,9 +40,9 @@ describe("information", () => {
         expect(r.stdout).toContain(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`);
   });
 
-  it("--list --json gives the manifests", async () => {
+  it("--list --json gives the manifests, with the command that runs each starter", async () => {
     const r = await runCli(["--list", "--json"]);
-    expect(JSON.parse(String(r.stdout))).toEqual(catalog);
+    expect(JSON.parse(String(r.stdout))).toEqual(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })));
   });
 });
 

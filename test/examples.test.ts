@@ -2,11 +2,11 @@
  * Golden trees: examples/<template>[-<variant>]/ is exactly what the CLI generates
  * now (`npm run examples` regenerates them), so the committed examples are what users get.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script shared with `npm run examples`
-import { examples } from "../scripts/examples.mjs";
+import { examples, templatesWorkflow } from "../scripts/examples.mjs";
 import { outputOf, repo, runCli, snapshot, tempDir } from "./helpers/cli.js";
 
 const all = (examples as () => { folder: string; args: string[] }[])();
@@ -18,6 +18,10 @@ describe.each(all)("examples/$folder", ({ folder, args }) => {
     expect(r.exitCode, outputOf(r)).toBe(0);
     expect(snapshot(join(cwd, folder))).toEqual(snapshot(join(repo, "examples", folder)));
   });
+});
+
+it(".github/workflows/templates.yml is generated from the manifests now (else: npm run examples)", () => {
+  expect(readFileSync(join(repo, ".github/workflows/templates.yml"), "utf8")).toBe((templatesWorkflow as (a: unknown) => string)(all));
 });
 
 it("examples/ holds nothing else", () => {
