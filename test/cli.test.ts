@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog, runCommand } from "../src/catalog.js";
-import { exists, outputOf, runCli, tempDir, tree } from "./helpers/cli.js";
+import { execa } from "execa";
+import { cliPath, exists, outputOf, runCli, tempDir, tree } from "./helpers/cli.js";
 
 const catalog = loadCatalog();
 
@@ -43,6 +44,17 @@ describe("information", () => {
   it("--list --json gives the manifests, with the command that runs each starter", async () => {
     const r = await runCli(["--list", "--json"]);
     expect(JSON.parse(String(r.stdout))).toEqual(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })));
+  });
+});
+
+describe("an old Node", () => {
+  it("gets a message, not a crash, before anything loads", async () => {
+    // Node 20 pretending to be 18: the check reads process.versions before importing the bundle
+    const preload = join(tempDir(), "old-node.cjs");
+    writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "18.19.0" } });\nObject.defineProperty(process, "version", { value: "v18.19.0" });\n');
+    const r = await execa(process.execPath, ["--require", preload, cliPath, "app", "-t", "domains"], { reject: false, cwd: tempDir() });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toBe("create-ocaml-parallel needs Node.js 20.5 or newer; this is v18.19.0.");
   });
 });
 

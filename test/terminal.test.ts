@@ -1,4 +1,5 @@
 /** The interactive flow in a real terminal: keys in, screen out. */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -74,6 +75,15 @@ describe("interactive", () => {
     await t.waitFor(/Which approach\?/);
     t.keys("C-c");
     expect(await t.waitFor(/\[exit \d+\]/)).toContain("[exit 130]");
+    expect(tree(cwd)).toEqual([]);
+  });
+
+  it("SIGTERM at a prompt exits 143 and writes nothing", async () => {
+    const cwd = tempDir();
+    const t = start(cwd, "app");
+    await t.waitFor(/Which approach\?/);
+    execFileSync("bash", ["-c", `kill -TERM $(tmux list-panes -t ${t.session} -F '#{pane_pid}' | xargs pgrep -P)`]);
+    expect(await t.waitFor(/\[exit \d+\]/)).toContain("[exit 143]");
     expect(tree(cwd)).toEqual([]);
   });
 
