@@ -94,9 +94,12 @@ function listing(catalog: Manifest[]): string {
     .join("\n");
 }
 
+/** A word for a shell command line, quoted when it needs it. */
+const shellWord = (a: string) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a);
+
 function summary(result: CreateResult, cwd: string): string {
   const where = relative(cwd, result.directory) || ".";
-  const cd = where === "." ? [] : [`cd ${/[^\w@%+=:,./-]/.test(where) ? JSON.stringify(where) : where}`];
+  const cd = where === "." ? [] : [`cd ${shellWord(where)}`];
   const lines = [
     result.dryRun
       ? `Would write ${result.files.length} files to ${result.directory} (dry run, nothing written):`
@@ -113,8 +116,6 @@ function summary(result: CreateResult, cwd: string): string {
 // node-plop reports a failure as { type, path, error } or, when an action throws, as the thrown value
 const failureText = (f: unknown) =>
   f instanceof Error ? f.message : typeof f === "object" && f ? String((f as { error?: unknown }).error) : String(f);
-
-const shellWord = (a: string) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a);
 
 /** The command that makes the same project without questions (sv prints one too). */
 function oneShot(full: CreateRequest & { build?: boolean }, result: CreateResult): string {

@@ -37,28 +37,31 @@ export interface Plan {
   author: string;
 }
 
-/** Checks a request before anything is asked or written; throws a CreateError saying what is wrong. */
-export function plan(request: CreateRequest): Plan {
+/** Where the project goes and what it is called: the checks that need no template. */
+function placeAndName(request: Omit<CreateRequest, "template">) {
   const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
-  const manifest = findTemplate(loadCatalog(), request.template, request.variant);
   const name = normaliseName(request.name ?? basename(target.path));
   const problem = nameProblem(name, dependencyNames());
   if (problem)
     throw new CreateError(request.name === undefined ? `${problem} (or pass --name to choose the package name)` : problem);
   // authors go on one line; an empty one would make an .opam that opam lint rejects
   const author = oneLine(request.author ?? DEFAULT_AUTHOR);
-  if (author === "") throw new CreateError("--author is empty: give a name, e.g. --author \"Ada Lovelace <ada@example.com>\"");
-  return { target, manifest, names: projectNames(name), author };
+  if (author === "") throw new CreateError('--author is empty: give a name, e.g. --author "Ada Lovelace <ada@example.com>"');
+  return { target, names: projectNames(name), author };
+}
+
+/** Checks a request before anything is asked or written; throws a CreateError saying what is wrong. */
+export function plan(request: CreateRequest): Plan {
+  const place = placeAndName(request);
+  return { ...place, manifest: findTemplate(loadCatalog(), request.template, request.variant) };
 }
 
 /** What is wrong with a partial request (the prompts validate with it); undefined when nothing is. */
 export function problemWith(request: Partial<CreateRequest>): string | undefined {
   try {
-    const manifest = request.template === undefined ? undefined : findTemplate(loadCatalog(), request.template, request.variant);
-    if (request.directory === undefined) return undefined;
-    if (manifest) return void plan({ ...request, directory: request.directory, template: manifest.name, variant: manifest.variant?.name });
-    const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
-    return nameProblem(normaliseName(request.name ?? basename(target.path)));
+    if (request.template !== undefined) findTemplate(loadCatalog(), request.template, request.variant);
+    if (request.directory !== undefined) placeAndName({ ...request, directory: request.directory });
+    return undefined;
   } catch (error) {
     if (error instanceof CreateError) return error.message;
     throw error;
