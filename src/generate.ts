@@ -4,6 +4,7 @@
  * into place only when complete. Existing files are never overwritten or deleted.
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { CreateError, explainFsError } from "./errors.js";
 
@@ -17,7 +18,8 @@ export interface Target {
 /** Resolves `directory` against `cwd` and says whether a project can go there (a non-empty one only with `force`). */
 export function inspectTarget(directory: string, cwd: string, force: boolean): Target {
   if (directory.trim() === "") throw new CreateError("the project directory is empty");
-  const given = resolve(cwd, directory);
+  // a quoted "~/x" reaches us unexpanded: expand it as a shell would, not into a folder named "~"
+  const given = resolve(cwd, directory.replace(/^~(?=$|[\\/])/, homedir()));
   if (!lstatExists(given)) {
     // a missing target is fine, but not below a file
     const ancestor = nearestExisting(given);

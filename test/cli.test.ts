@@ -90,6 +90,15 @@ describe("writing a project", () => {
     expect(r.stdout).not.toContain("cd ");
   });
 
+  it("expands a leading ~ that the shell left alone (a quoted \"~/app\")", async () => {
+    const home = tempDir("cop-home-");
+    const cwd = tempDir();
+    const r = await runCli(["~/app", "domains", "--yes", "--no-git"], { cwd, env: { HOME: home } });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(exists(join(home, "app/app.opam"))).toBe(true);
+    expect(tree(cwd)).toEqual([]);
+  });
+
   it("follows a symbolic link to an empty directory", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, "real"));
