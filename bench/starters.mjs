@@ -14,7 +14,7 @@ const runs = Number(process.env.RUNS ?? 5);
 const sh = (file, args, options = {}) => execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...options });
 
 // every template and variant that runs the shared workload on this machine's cores
-const catalog = JSON.parse(sh(process.execPath, [join(repo, "bin/create-ocaml-parallel.mjs"), "--list", "--json"]));
+const catalog = JSON.parse(sh(process.execPath, [join(repo, "bin/create-ocaml-parallel.cjs"), "--list", "--json"]));
 const wanted = process.argv.slice(2);
 const chosen = examples().filter(({ folder }) => {
   const m = catalog.find((t) => folder === t.name || folder.startsWith(`${t.name}-`));
@@ -29,7 +29,7 @@ const rows = [];
 for (const { folder, args } of chosen) {
   const outside = mkdtempSync(join(root, "work", `bench-${folder}-`));
   const inside = outside.slice(root.length);
-  sh(process.execPath, [join(repo, "bin/create-ocaml-parallel.mjs"), ...args], { cwd: outside });
+  sh(process.execPath, [join(repo, "bin/create-ocaml-parallel.cjs"), ...args], { cwd: outside });
   try {
     sh("bash", [toolchain, "run", "bash", "-c", `cd ${inside}/${folder} && dune build --profile release 2>&1`]);
   } catch {

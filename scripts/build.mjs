@@ -1,31 +1,83 @@
 // Bundles the CLI and everything it uses into dist/, so the published package
-// has no runtime dependencies (create-vite does the same).
+// has no runtime dependencies (create-vite does the same). CommonJS, because
+// Node starts a CommonJS file faster than an ES module graph; and separate
+// bundles for what only some runs need (node-plop and inquirer to ask
+// questions, execa to run git, opam and dune), loaded when first used.
 import * as esbuild from "esbuild";
-import { rmSync } from "node:fs";
+import Handlebars from "handlebars";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const shim = fileURLToPath(new URL("../src/lazy-inquirer.ts", import.meta.url));
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await esbuild.build({
-  entryPoints: { cli: fileURLToPath(new URL("../src/cli.ts", import.meta.url)) },
-  outdir: fileURLToPath(new URL("../dist", import.meta.url)),
-  outExtension: { ".js": ".mjs" },
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  legalComments: "linked",
-  // bundled CommonJS (handlebars) calls require
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  plugins: [
-    {
-      name: "lazy-inquirer",
-      setup(build) {
-        build.onResolve({ filter: /^inquirer$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
-      },
+const path = (p) => fileURLToPath(new URL(p, import.meta.url));
+const templates = path("../templates");
+// imports that become their own bundle in dist/, required only when used
+// (module.exports is what an import() from the CLI gets as `default`, so it must be the
+// package's default export itself where the CLI uses that)
+const lazy = { "node-plop": ".default", execa: "", inquirer: ".default" };
+
+// src/template-specs.ts, with every template precompiled (the options are that module's COMPILE_OPTIONS)
+function precompiledSpecs() {
+  const entries = readdirSync(templates, { recursive: true })
+    .map((file) => file.split("\\").join("/"))
+    .filter((file) => file.endsWith(".hbs"))
+    .sort()
+    .map((file) => `${JSON.stringify(file)}: ${Handlebars.precompile(readFileSync(`${templates}/${file}`, "utf8"), { noEscape: true, strict: true })}`);
+  return `const specs = {\n${entries.join(",\n")}\n};
+export function templateSpec(path) {
+  const spec = specs[path.split("\\\\").join("/")];
+  if (!spec) throw new Error("template " + path + " was not precompiled: run npm run build");
+  return spec;
+}`;
+}
+
+const plugins = (self) => [
+  {
+    name: "precompiled-templates",
+    setup(build) {
+      build.onResolve({ filter: /\/template-specs\.js$/ }, () => ({ path: "template-specs", namespace: "precompiled" }));
+      build.onLoad({ filter: /.*/, namespace: "precompiled" }, () => ({ contents: precompiledSpecs(), loader: "js" }));
     },
-  ],
-  logLevel: "warning",
-});
+  },
+  {
+    name: "lazy-bundles",
+    setup(build) {
+      build.onResolve({ filter: /^(node-plop|execa|inquirer)$/ }, (args) => {
+        // node-plop imports inquirer at load time: point it at the shim that loads inquirer when a prompt is shown
+        if (args.path === "inquirer" && !args.importer.endsWith("lazy-inquirer.ts")) return { path: path("../src/lazy-inquirer.ts") };
+        return args.path === self ? undefined : { path: `./${args.path}.cjs`, external: true };
+      });
+      build.onResolve({ filter: /^lazy:/ }, (args) => ({ path: args.path.slice(5), namespace: "lazy-entry" }));
+      build.onLoad({ filter: /.*/, namespace: "lazy-entry" }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)})${lazy[args.path]};`,
+        resolveDir: path(".."),
+        loader: "js",
+      }));
+    },
+  },
+];
+
+rmSync(path("../dist"), { recursive: true, force: true });
+const bundle = (name, entry) =>
+  esbuild.build({
+    entryPoints: { [name]: entry },
+    outdir: path("../dist"),
+    outExtension: { ".js": ".cjs" },
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    // import() of a lazy bundle becomes require() wrapped in esbuild's interop, which honours
+    // the bundle's __esModule marker (Node's import() of CommonJS would nest `default` once more)
+    supported: { "dynamic-import": false },
+    minify: true,
+    legalComments: "linked",
+    // ES modules read their URL; in a CommonJS bundle it is the bundle's file
+    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: 'const __bundleUrl=require("node:url").pathToFileURL(__filename).href;' },
+    plugins: plugins(name),
+    logLevel: "warning",
+  });
+await Promise.all([
+  bundle("cli", path("../src/cli.ts")),
+  ...Object.keys(lazy).map((name) => bundle(name, `lazy:${name}`)),
+]);

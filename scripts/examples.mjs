@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
-export const cli = `${root}bin/create-ocaml-parallel.mjs`;
+export const cli = `${root}bin/create-ocaml-parallel.cjs`;
 
 export const catalog = () => JSON.parse(execFileSync(process.execPath, [cli, "--list", "--json"], { encoding: "utf8" }));
 

@@ -6,6 +6,7 @@
 import mri from "mri";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
+import { isatty } from "node:tty";
 import { findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { cleanupOnInterrupt } from "./generate.js";
@@ -150,34 +151,36 @@ function builtSummary(report: BuildReport, ran: boolean): string {
   return [`Built and tested with ${how} in ${seconds} s; the log is ${report.log}`, ...(ran && report.output ? ["", report.output.trimEnd()] : [])].join("\n");
 }
 
-/** Runs the node-plop generator: prompts for what the flags left open, then its actions. */
 type Answers = Partial<CreateRequest> & { confirm?: boolean; build?: boolean };
 
-async function withGenerator(known: Answers, interactive: boolean, cwd: string) {
-  // loaded here, not at start-up: --help, --list and refusals never pay for them
+/**
+ * Asks, through the node-plop generator, what the flags left open; the
+ * generator's action then renders the project. Loaded only when there is a
+ * terminal to ask in: without questions, `create` renders directly (the same
+ * renderProject the action calls), and a run never loads node-plop.
+ */
+async function askWithGenerator(known: Answers, cwd: string) {
   const [{ default: nodePlop }, { registerGenerator }, { renderProject }] = await Promise.all([
     import("node-plop"),
     import("../generators/ocaml-project.js"),
-    import("./render.js"),
+    import("./render.js"), // already loaded: index.ts imports it
   ]);
   const plop = await nodePlop(undefined, { destBasePath: cwd, force: false });
   const generator = registerGenerator(plop, {
     catalog: loadCatalog(),
-    known: interactive ? known : { ...known, confirm: true, build: known.build ?? false },
+    known,
     opamFound: onPath("opam"),
     problem: (answers) => problemWith({ ...known, ...answers }),
     renderProject: (data, staging) => renderProject(data.plan as Plan, staging),
   });
   // On Ctrl-C inquirer closes its prompt and signals SIGINT to this process; the
   // timer keeps the event loop alive until our handler exits 130 (else Node exits 13).
-  let answers: Answers = {};
-  if (interactive) {
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    try {
-      answers = await generator.runPrompts();
-    } finally {
-      clearInterval(keepAlive);
-    }
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let answers: Answers;
+  try {
+    answers = await generator.runPrompts();
+  } finally {
+    clearInterval(keepAlive);
   }
   const render = async (plan: Plan, staging: string) => {
     const { failures } = await generator.runActions({ plan, staging });
@@ -219,16 +222,21 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     // Check what was given before asking anything (spin#80: errors only after all prompts).
     if (request.template !== undefined) findTemplate(catalog, request.template, request.variant);
     else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
-    const early = problemWith(request);
-    if (early) throw new CreateError(early);
 
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !args.yes && !json && !env.CI;
-    if (!interactive) {
+    // isatty, not process.stdin.isTTY: creating the stdin stream costs a non-interactive run 5 ms
+    const interactive = !args.yes && !json && !env.CI && isatty(0) && isatty(1);
+    if (interactive) {
+      // create() checks the same before writing; asking first needs it now
+      const early = problemWith(request);
+      if (early) throw new CreateError(early);
+    } else {
       if (request.directory === undefined) throw new CreateError("no project directory given: pass it as the first argument");
       if (request.template === undefined)
         throw new CreateError(`no template given: pass --template NAME, one of ${catalog.map((m) => m.name).join(", ")}`);
     }
-    const { answers, render } = await withGenerator({ ...request, build: request.dryRun ? false : build }, interactive, cwd);
+    const { answers, render } = interactive
+      ? await askWithGenerator({ ...request, build: request.dryRun ? false : build }, cwd)
+      : { answers: { build: build ?? false }, render: undefined };
     if (answers.confirm === false) throw new CreateError("cancelled: nothing was written");
     const full = { ...request, ...answers } as CreateRequest & { build?: boolean };
     const result: CreateResult & { build?: BuildReport } = await create(full, render);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, resolve } from "node:path";
 import { dependencyNames, findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
+import { renderProject } from "./render.js";
 import { CreateError } from "./errors.js";
 import { filesBelowSorted, inspectTarget, writeProject, type Target } from "./generate.js";
 import { nameProblem, normaliseName, oneLine, projectNames, type ProjectNames } from "./names.js";
@@ -88,8 +89,7 @@ export interface CreateResult {
  */
 export async function create(
   request: CreateRequest,
-  // handlebars is loaded only when something is rendered
-  render: (p: Plan, staging: string) => Promise<void> = async (p, staging) => void (await import("./render.js")).renderProject(p, staging),
+  render: (p: Plan, staging: string) => Promise<void> = async (p, staging) => void renderProject(p, staging),
 ): Promise<CreateResult> {
   const p = plan(request);
   const result = (files: string[], git: CreateResult["git"], dryRun: boolean): CreateResult => ({

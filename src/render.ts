@@ -1,14 +1,15 @@
 /**
- * Renders template folders into a destination. Handlebars runs with `noEscape`
- * (it would turn `"` into `&quot;`) and `strict` (a typo in a template is an
- * error, not an empty string); free text is escaped for its target by the
- * helpers below. File names are mapped by this code, never by handlebars.
+ * Renders template folders into a destination with handlebars' runtime and
+ * the templates' precompiled specs (template-specs.ts). Free text is escaped
+ * for its target by the helpers below. File names are mapped by this code,
+ * never by handlebars.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import Handlebars from "handlebars";
+import Handlebars from "handlebars/runtime";
 import { runCommand, templatesDir, type Manifest, type OpamDependency } from "./catalog.js";
 import { oneLine, type ProjectNames } from "./names.js";
+import { templateSpec } from "./template-specs.js";
 
 
 /** A double-quoted string for OCaml source and opam files. */
@@ -121,17 +122,16 @@ export const layersOf = (m: Manifest) => ["_shared", ...m.layers, m.name, ...(m.
  */
 export function renderProject(input: RenderInput, destination: string): string[] {
   const data = templateData(input);
+  // output path → source path under templates/
   const sources = new Map<string, string>();
   for (const layer of layersOf(input.manifest)) {
-    for (const file of walk(join(templatesDir, layer))) sources.set(outputPath(file, input.names), join(templatesDir, layer, file));
+    for (const file of walk(join(templatesDir, layer))) sources.set(outputPath(file, input.names), join(layer, file));
   }
   for (const [output, source] of sources) {
     const target = join(destination, output);
     mkdirSync(dirname(target), { recursive: true });
-    if (source.endsWith(".hbs")) {
-      const template = engine.compile(readFileSync(source, "utf8"), { noEscape: true, strict: true });
-      writeFileSync(target, template(data));
-    } else copyFileSync(source, target);
+    if (source.endsWith(".hbs")) writeFileSync(target, engine.template(templateSpec(source))(data));
+    else copyFileSync(join(templatesDir, source), target);
   }
   return [...sources.keys()].sort();
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script shared with `npm run examples`
 import { examples, templatesWorkflow } from "../scripts/examples.mjs";
+import { create } from "../src/index.js";
 import { outputOf, repo, runCli, snapshot, tempDir } from "./helpers/cli.js";
 
 const all = (examples as () => { folder: string; args: string[] }[])();
@@ -16,6 +17,14 @@ describe.each(all)("examples/$folder", ({ folder, args }) => {
     const cwd = tempDir();
     const r = await runCli(args, { cwd });
     expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(snapshot(join(cwd, folder))).toEqual(snapshot(join(repo, "examples", folder)));
+  });
+
+  // the built CLI renders precompiled templates; the sources compile them when rendering
+  it("is also what the sources write, compiling the templates at run time", async () => {
+    const cwd = tempDir();
+    const variant = args.includes("--variant") ? args[args.indexOf("--variant") + 1] : undefined;
+    await create({ directory: folder, template: args[2], variant, name: `${folder}-starter`, git: false, force: false, dryRun: false, cwd });
     expect(snapshot(join(cwd, folder))).toEqual(snapshot(join(repo, "examples", folder)));
   });
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
 /** The built entry point, as users install it (npm test builds first). */
-export const cliPath = join(repo, "bin/create-ocaml-parallel.mjs");
+export const cliPath = join(repo, "bin/create-ocaml-parallel.cjs");
 
 /** Runs the built CLI without a terminal; never rejects, so tests can check exit codes. */
 export function runCli(args: string[], options: Options = {}) {

@@ -33,7 +33,7 @@ export function installCliInForky(root: string): string {
   const dest = join(root, "opt/create-ocaml-parallel");
   rmSync(dest, { recursive: true, force: true });
   for (const part of ["package.json", "bin", "dist", "templates"]) cpSync(join(repo, part), join(dest, part), { recursive: true });
-  return "/opt/create-ocaml-parallel/bin/create-ocaml-parallel.mjs";
+  return "/opt/create-ocaml-parallel/bin/create-ocaml-parallel.cjs";
 }
 
 /**

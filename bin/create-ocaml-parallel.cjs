@@ -5,6 +5,4 @@ if (version[0] < 20 || (version[0] === 20 && version[1] < 5)) {
   process.stderr.write("create-ocaml-parallel needs Node.js 20.5 or newer; this is " + process.version + ".\n");
   process.exit(1);
 }
-import("../dist/cli.mjs").then(function (cli) {
-  return cli.runCli();
-});
+require("../dist/cli.cjs").runCli();
