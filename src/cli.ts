@@ -4,9 +4,8 @@
  * 2 a tool step failed, 130/143 interrupted).
  */
 import mri from "mri";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { relative } from "node:path";
-import { isatty } from "node:tty";
 import { findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { cleanupOnInterrupt } from "./generate.js";
@@ -223,8 +222,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     if (request.template !== undefined) findTemplate(catalog, request.template, request.variant);
     else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
 
-    // isatty, not process.stdin.isTTY: creating the stdin stream costs a non-interactive run 5 ms
-    const interactive = !args.yes && !json && !env.CI && isatty(0) && isatty(1);
+    const interactive = !args.yes && !json && !env.CI && (await terminalOnBothEnds());
     if (interactive) {
       // create() checks the same before writing; asking first needs it now
       const early = problemWith(request);
@@ -265,6 +263,30 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
   }
 }
 
+/**
+ * Whether stdin and stdout are a terminal. node:tty is loaded only here, and
+ * isatty used rather than process.stdin.isTTY: the module and the stdin stream
+ * would cost a run that asks nothing 4 and 5 ms.
+ */
+async function terminalOnBothEnds() {
+  const { isatty } = await import("node:tty");
+  return isatty(0) && isatty(1);
+}
+
+/**
+ * Writes straight to the file descriptor: a run that prints only its summary
+ * then never loads Node's stream machinery (a tenth of a whole run). If the
+ * descriptor is non-blocking and full (a pipe after a prompt used it), the stream queues it.
+ */
+function writeLine(fd: 1 | 2, text: string) {
+  let rest = Buffer.from(`${text}\n`);
+  try {
+    while (rest.length) rest = rest.subarray(writeSync(fd, rest));
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(rest);
+  }
+}
+
 /** The process entry: wires signals so an interruption leaves nothing half-written. */
 export async function runCli(argv = process.argv.slice(2)) {
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
@@ -275,9 +297,6 @@ export async function runCli(argv = process.argv.slice(2)) {
       process.stderr.write(`\ncreate-ocaml-parallel: interrupted (${signal}); nothing half-written is left.\n`);
       process.exit(code);
     });
-  const code = await main(argv, {
-    out: (s) => process.stdout.write(`${s}\n`),
-    err: (s) => process.stderr.write(`${s}\n`),
-  });
+  const code = await main(argv, { out: (s) => writeLine(1, s), err: (s) => writeLine(2, s) });
   process.exitCode = code;
 }
