@@ -6,7 +6,7 @@ set -euo pipefail
 
 ROOT="${FORKY_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/forky}"
 PACKAGES=(ocaml ocaml-dune ocaml-findlib libeio-ocaml-dev libdomainslib-ocaml-dev
-  liblwt-ocaml-dev libparmap-ocaml-dev ocamlformat opam gcc libc6-dev
+  liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev libluv-ocaml-dev ocamlformat opam gcc libc6-dev
   git nodejs)
 STAMP="$ROOT/.create-ocaml-parallel-ready"
 

@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateError } from "./errors.js";
+import { adviceFor, findSystem, loadSystems } from "./systems.js";
+import { listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
 
 export const KINDS = ["io-concurrency", "multicore", "distributed"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -62,33 +64,6 @@ export type VariantSpec = Partial<Pick<Manifest, "ocaml" | "opam" | "dune" | "ch
 };
 
 export const templatesDir = fileURLToPath(new URL("../templates", import.meta.url));
-
-type Check = (value: unknown) => string | undefined;
-const str: Check = (v) => (typeof v === "string" && v.trim() !== "" ? undefined : "a non-empty string");
-const strList: Check = (v) =>
-  Array.isArray(v) && v.every((x) => str(x) === undefined) ? undefined : "a list of non-empty strings";
-const optional = (check: Check): Check => (v) => (v === undefined ? undefined : check(v));
-const oneOf = (values: readonly string[]): Check => (v) =>
-  values.includes(v as string) ? undefined : `one of ${values.join(", ")}`;
-const pattern = (re: RegExp, what: string): Check => (v) =>
-  typeof v === "string" && re.test(v) ? undefined : what;
-const record = (fields: Record<string, Check>): Check => (v) => {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return "an object";
-  for (const [key, check] of Object.entries(fields)) {
-    const problem = check((v as Record<string, unknown>)[key]);
-    if (problem) return `${key}: ${problem}`;
-  }
-  const unknown = Object.keys(v).find((k) => !(k in fields));
-  return unknown ? `${unknown}: not a known field` : undefined;
-};
-const listOf = (check: Check): Check => (v) => {
-  if (!Array.isArray(v)) return "a list";
-  for (const [i, x] of v.entries()) {
-    const problem = check(x);
-    if (problem) return `[${i}] ${problem}`;
-  }
-  return undefined;
-};
 
 const ocamlVersion = pattern(/^\d+\.\d+(\.\d+)?$/, 'a version like "5.2"');
 const layerList = listOf(pattern(/^_[a-z0-9-]+$/, "a folder name starting with _"));
@@ -193,6 +168,9 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
   const wanted = name.trim().toLowerCase();
   const found = catalog.find((m) => m.name === wanted);
   if (!found) {
+    // a system we know without a template of its name gets its own advice, never "unknown"
+    const system = findSystem(loadSystems(catalog), wanted);
+    if (system) throw new CreateError(adviceFor(system));
     const closest = [...catalog].sort((a, b) => distance(wanted, a.name) - distance(wanted, b.name))[0];
     throw new CreateError(
       `unknown template "${name}". Did you mean "${closest.name}"? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,

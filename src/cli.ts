@@ -8,13 +8,14 @@ import { readFileSync, writeSync } from "node:fs";
 import { relative } from "node:path";
 import { findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
 import { CreateError, explainFsError } from "./errors.js";
+import { loadSystems, systemsListing } from "./systems.js";
 import { cleanupOnInterrupt } from "./generate.js";
 import { create, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
 import { BuildFailure, buildProject, onPath, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
 
 const FLAGS = {
   string: ["template", "variant", "name", "author", "switch"],
-  boolean: ["list", "yes", "force", "git", "build", "run", "dry-run", "json", "help", "version"],
+  boolean: ["list", "all", "yes", "force", "git", "build", "run", "dry-run", "json", "help", "version"],
   alias: { t: "template", y: "yes", h: "help", v: "version" },
 };
 
@@ -28,6 +29,9 @@ Options:
       --variant NAME    a flavour of the approach, for templates that have them
                         (domains: stdlib or domainslib; default: the first)
       --list            the catalog: name, summary, OCaml floor, kind, system needs
+      --list --all      every OCaml concurrency/parallelism/distribution system we know:
+                        status, latest version, OCaml bounds, platforms, and the
+                        template to use for it
       --name NAME       opam package name (default: the directory's name, normalised)
       --author TEXT     authors and maintainers in dune-project
                         (default: "Author Name <author@example.com>", as dune init)
@@ -197,6 +201,11 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     if (args.help) return io.out(HELP), 0;
     if (args.version) return io.out(version()), 0;
     const catalog = loadCatalog();
+    if (args.all && !args.list) throw new CreateError("--all goes with --list");
+    if (args.list && args.all) {
+      const systems = loadSystems(catalog);
+      return io.out(json ? JSON.stringify(systems, null, 2) : systemsListing(systems)), 0;
+    }
     if (args.list)
       return io.out(json ? JSON.stringify(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })), null, 2) : listing(catalog)), 0;
 

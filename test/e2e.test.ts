@@ -1,7 +1,7 @@
 /**
  * Generated projects built, tested, formatted and run against the real
  * libraries, in the Debian forky chroot (OCaml 5.4, dune 3.24, eio, lwt,
- * domainslib, parmap). Templates whose libraries are not packaged there get
+ * domainslib, parmap, parany, luv). Templates whose libraries are not packaged there get
  * every check possible without them.
  */
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
@@ -14,7 +14,7 @@ import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting } from
 
 const templates = allTemplates();
 /** These must build here: a chroot that lost one of their libraries fails the run instead of skipping it. */
-const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap"];
+const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap", "parany", "luv", "threads"];
 // libraries that come with the compiler
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
 

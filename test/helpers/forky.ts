@@ -59,6 +59,9 @@ export function offlineOpamRepository(root: string, leaveOut: string[] = []): st
     ["lwt", "6.1.2", "lwt"],
     ["domainslib", "0.5.2", "domainslib"],
     ["parmap", "1.2.5", "parmap"],
+    ["parany", "14.0.1", "parany"],
+    ["cpu", "2.0.0", "cpu"],
+    ["luv", "0.5.14", "luv"],
   ])
     pkg(name, version, `synopsis: "${name}, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["ocamlfind" "query" "${findlib}"]`);
   return inside;

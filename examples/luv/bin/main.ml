@@ -1,0 +1,42 @@
+(* Starts the echo server, runs many concurrent clients against it, then
+   shows a timer cutting short a request that takes too long. *)
+
+open Luv_starter
+
+let () =
+  let clients = ref 100 and messages = ref 10 and timeout = ref 0.2 in
+  Arg.parse
+    [
+      ("-c", Arg.Set_int clients, "CLIENTS  concurrent clients (default 100)");
+      ("-m", Arg.Set_int messages, "MESSAGES  messages per client (default 10)");
+      ( "-t",
+        Arg.Set_float timeout,
+        "SECONDS  the slow request's timeout (default 0.2)" );
+    ]
+    (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
+    "main [-c CLIENTS] [-m MESSAGES] [-t SECONDS]";
+  if !clients < 1 || !messages < 1 || !timeout <= 0. then (
+    prerr_endline "CLIENTS, MESSAGES and SECONDS must be positive";
+    exit 2);
+  let server, port = Echo.serve () in
+  Printf.printf "echo server on 127.0.0.1:%d\n%!" port;
+  let ok = ref false in
+  let t0 = Unix.gettimeofday () in
+  Echo.run_clients ~port ~clients:!clients ~messages:!messages (fun correct ->
+      let expected = !clients * !messages in
+      Printf.printf
+        "%d clients x %d messages: %d/%d echoes correct in %.3f s\n%!" !clients
+        !messages correct expected
+        (Unix.gettimeofday () -. t0);
+      let t0 = Unix.gettimeofday () in
+      Echo.request_with_timeout ~port ~timeout:!timeout (fun outcome ->
+          let timed_out = outcome = `Timed_out in
+          Printf.printf
+            "a request answered only after 10 s: %s after %.3f s\n%!"
+            (if timed_out then "cancelled by the timeout" else "answered")
+            (Unix.gettimeofday () -. t0);
+          Echo.shutdown server;
+          ok := correct = expected && timed_out));
+  (* runs the callbacks until no handle is left open *)
+  ignore (Luv.Loop.run () : bool);
+  if not !ok then exit 1

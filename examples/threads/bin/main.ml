@@ -1,0 +1,52 @@
+(* What systhreads can and cannot do: blocking waits overlap, CPU work does
+   not speed up. Both are measured and printed. *)
+
+open Threads_starter
+
+let () =
+  let n = ref Workload.default_size in
+  let workers = ref (Parallel.default_workers ()) in
+  let tasks = ref 8 in
+  let delay = ref 0.2 in
+  let usage = "main [-n SIZE] [-w THREADS] [-tasks N] [-delay SECONDS]" in
+  Arg.parse
+    [
+      ("-n", Arg.Set_int n, "SIZE  sum Collatz steps over 1..SIZE");
+      ( "-w",
+        Arg.Set_int workers,
+        Printf.sprintf "THREADS  threads for the CPU work (default %d)" !workers
+      );
+      ("-tasks", Arg.Set_int tasks, "N  blocking waits (default 8)");
+      ( "-delay",
+        Arg.Set_float delay,
+        "SECONDS  length of each wait (default 0.2)" );
+    ]
+    (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
+    usage;
+  if !n < 1 || !workers < 1 || !tasks < 1 || !delay < 0. then (
+    prerr_endline "SIZE, THREADS and N must be at least 1, SECONDS at least 0";
+    exit 2);
+  let sequential = Workload.time (fun () -> Workload.sequential !n) in
+  let parallel =
+    Workload.time (fun () -> Parallel.sum ~workers:!workers ~n:!n)
+  in
+  let agree =
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~sequential
+      ~parallel
+  in
+  print_endline
+    "  (CPU work: threads take turns on the runtime lock, so no speedup)";
+  let replies, apart =
+    Workload.time (fun () ->
+        Blocking.one_after_another ~tasks:!tasks ~delay:!delay)
+  in
+  let threaded, together =
+    Workload.time (fun () -> Blocking.in_threads ~tasks:!tasks ~delay:!delay)
+  in
+  Printf.printf
+    "blocking waits: %d of %.2f s, one after another %.3f s, on %d threads \
+     %.3f s: %.2fx\n"
+    !tasks !delay apart !tasks together (apart /. together);
+  print_endline
+    "  (waiting: a blocked thread releases the runtime lock, so waits overlap)";
+  if not (agree && replies = threaded) then exit 1

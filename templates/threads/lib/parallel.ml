@@ -1,0 +1,29 @@
+(* Systhreads split the workload correctly but do not run it in parallel.
+   Only the thread holding the runtime lock runs OCaml code (one lock for the
+   whole program on OCaml 4, one per domain on OCaml 5), and a thread gives it
+   up only when it blocks or at the tick of a timer. So the CPU-bound work
+   below takes as long on N threads as on one: the speedup the starter
+   prints is about 1.0x. Threads pay off for waiting (see [Blocking]). *)
+
+let name = "Thread.create, one runtime lock"
+
+(* threads are not tied to cores: any number shows the same thing *)
+let default_workers () = 4
+
+let sum ~workers ~n =
+  if workers < 1 then invalid_arg "Parallel.sum: workers must be >= 1";
+  let chunks = Array.of_list (Workload.chunks ~n ~count:(workers * 16)) in
+  let next = Atomic.make 0 in
+  let partial = Array.make workers 0 in
+  let work k =
+    let rec loop () =
+      let i = Atomic.fetch_and_add next 1 in
+      if i < Array.length chunks then (
+        let lo, hi = chunks.(i) in
+        partial.(k) <- partial.(k) + Workload.sum_range ~lo ~hi;
+        loop ())
+    in
+    loop ()
+  in
+  List.init workers (Thread.create work) |> List.iter Thread.join;
+  Array.fold_left ( + ) 0 partial

@@ -1,0 +1,91 @@
+/** The wider catalog of systems (templates/systems.json): its checks, --list --all, and advice instead of "unknown". */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadCatalog, templatesDir } from "../src/catalog.js";
+import { loadSystems } from "../src/systems.js";
+import { exists, outputOf, runCli, tempDir } from "./helpers/cli.js";
+
+const catalog = loadCatalog();
+const { systems } = loadSystems(catalog);
+const text = readFileSync(join(templatesDir, "systems.json"), "utf8");
+
+/** systems.json with one system edited, written to a temporary file and loaded. */
+function loadEdited(name: string, edit: (s: Record<string, unknown>) => void) {
+  const data = JSON.parse(text);
+  edit(data.systems.find((s: { name: string }) => s.name === name));
+  const file = join(mkdtempSync(join(tmpdir(), "cop-systems-")), "systems.json");
+  writeFileSync(file, JSON.stringify(data));
+  return () => loadSystems(catalog, file);
+}
+
+describe("systems.json", () => {
+  it("knows every system of the ocamlverse page and today's usual ones", () => {
+    const names = systems.map((s) => s.name);
+    for (const name of ["eio", "lwt", "async", "luv", "parmap", "parany", "hack_parallel", "lwt-parallel", "forkwork", "ctypes-threads", "nproc",
+      "netmulticore", "domains", "rpc-parallel", "functory", "mpi", "ocaml-rpc", "distributed", "reactor", "domainslib", "moonpool", "picos", "miou", "kcas"])
+      expect(names).toContain(name);
+  });
+
+  it("covers every template", () => {
+    for (const m of catalog) expect(systems.some((s) => s.template?.name === m.name), m.name).toBe(true);
+  });
+
+  it.each([
+    ["a template that does not exist", "eio", (s: Record<string, unknown>) => (s.template = { name: "eio2" }), /eio: template: no template "eio2"/],
+    ["a variant that does not exist", "domainslib", (s: Record<string, unknown>) => (s.template = { name: "domains", variant: "pool" }), /domains has no variant "pool"/],
+    ["advice naming no template", "functory", (s: Record<string, unknown>) => (s.instead = ["functory"]), /functory: instead: no template "functory"/],
+    ["no advice and no template", "nproc", (s: Record<string, unknown>) => delete s.why, /nproc: without a template it needs why and instead/],
+    ["a bad status", "nproc", (s: Record<string, unknown>) => (s.status = "gone"), /status: one of maintained, low activity, dormant, dead/],
+  ])("refuses %s, naming the file and the system", (_, name, edit, message) => {
+    expect(loadEdited(name, edit)).toThrowError(/systems\.json: /);
+    expect(loadEdited(name, edit)).toThrowError(message);
+  });
+});
+
+describe("--list --all", () => {
+  it("shows each system with its status and facts, and its template or the advice", async () => {
+    const r = await runCli(["--list", "--all"]);
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    const lines = String(r.stdout).split("\n");
+    for (const s of systems) {
+      const at = lines.findIndex((l) => l.startsWith(`  ${s.name} `));
+      expect(at, s.name).toBeGreaterThan(-1);
+      expect(lines[at]).toContain(s.status);
+      expect(lines[at]).toContain(s.latest);
+      expect(lines[at + 1]).toContain(s.template ? `→ --template ${s.template.name}` : `no template: ${s.why}; use ${s.instead!.join(" or ")}`);
+    }
+  });
+
+  it("--json gives the file's data", async () => {
+    const r = await runCli(["--list", "--all", "--json"]);
+    expect(JSON.parse(String(r.stdout))).toEqual(JSON.parse(text));
+  });
+
+  it("--all alone is an error", async () => {
+    const r = await runCli(["--all"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("--all goes with --list");
+  });
+});
+
+describe("asking for a system that is not a template", () => {
+  it.each(systems.filter((s) => !s.template).map((s) => [s.name, s] as const))("--template %s exits 1 with the advice, writing nothing", async (name, s) => {
+    const cwd = tempDir();
+    const r = await runCli(["app", "--template", name, "--yes"], { cwd });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toContain(`${s.title} has no template: ${s.why}`);
+    for (const t of s.instead!) expect(r.stderr).toContain(`--template ${t}`);
+    expect(r.stderr).not.toContain("unknown template");
+    expect(exists(join(cwd, "app"))).toBe(false);
+  });
+
+  it("a system's other spelling points to its template", async () => {
+    const r = await runCli(["app", "--template", "rpc_parallel"], { cwd: tempDir() });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("Rpc_parallel is covered by --template rpc-parallel");
+    const lib = await runCli(["app", "--template", "domainslib"], { cwd: tempDir() });
+    expect(lib.stderr).toContain("--template domains --variant domainslib");
+  });
+});
