@@ -13,6 +13,8 @@ export interface Answers {
   directory: string;
   template: string;
   variant?: string;
+  /** for the compare template */
+  approaches?: string[];
   confirm: boolean;
   /** install the dependencies and build after writing */
   build?: boolean;
@@ -34,6 +36,8 @@ export const GENERATOR = "ocaml-project";
 
 const variantsOf = (catalog: Manifest[], answers: Partial<Answers>) =>
   catalog.find((m) => m.name === answers.template)?.variants ?? [];
+const approachesOf = (catalog: Manifest[], answers: Partial<Answers>) =>
+  catalog.find((m) => m.name === answers.template)?.approaches ?? [];
 
 const choiceLine = (m: Manifest) => `${m.name.padEnd(14)} ${m.summary} (OCaml ≥ ${m.ocaml}, ${m.kind})`;
 
@@ -64,6 +68,17 @@ export function prompts({ catalog, known, problem, opamFound }: GeneratorContext
       when: (answers: Partial<Answers>) => Boolean(variantsOf(catalog, { ...known, ...answers }).length),
       choices: (answers: Partial<Answers>) =>
         variantsOf(catalog, { ...known, ...answers }).map((v) => ({ name: `${v.name.padEnd(12)} ${v.summary}`, value: v.name, short: v.name })),
+    });
+  if (known.approaches === undefined)
+    questions.push({
+      type: "checkbox",
+      name: "approaches",
+      message: "Which approaches to compare? (space toggles, enter accepts)",
+      // asked only for a template made of approaches (compare)
+      when: (answers: Partial<Answers>) => Boolean(approachesOf(catalog, { ...known, ...answers }).length),
+      choices: (answers: Partial<Answers>) =>
+        approachesOf(catalog, { ...known, ...answers }).map((a) => ({ name: `${a.name.padEnd(12)} ${a.summary}`, value: a.name, short: a.name, checked: a.default })),
+      validate: (chosen: string[]) => (chosen.length >= 2 ? true : "choose at least two approaches to compare"),
     });
   if (known.confirm === undefined)
     questions.push({

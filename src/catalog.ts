@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateError } from "./errors.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
-import { listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
+import { dictOf, listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
 
 export const KINDS = ["io-concurrency", "multicore", "distributed"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -54,6 +54,24 @@ export interface Manifest {
   variants?: VariantSpec[];
   /** Set on a manifest resolved for one variant (see findTemplate): its name and extra layers. */
   variant?: { name: string; layers: string[] };
+  /** Files taken from other templates: output path → path under templates/. */
+  borrow?: Record<string, string>;
+  /** Parts the user picks several of (the compare template's approaches). */
+  approaches?: ApproachSpec[];
+  /** Set on a manifest resolved for a choice of approaches (see findTemplate). */
+  chosen?: ApproachSpec[];
+}
+
+/** One approach of a template that combines several, as its own dune library. */
+export interface ApproachSpec {
+  name: string;
+  summary: string;
+  /** Chosen when the user does not choose. */
+  default: boolean;
+  opam: OpamDependency[];
+  /** The dune libraries the approach's library needs. */
+  libraries: string[];
+  borrow: Record<string, string>;
 }
 
 export type VariantSpec = Partial<Pick<Manifest, "ocaml" | "opam" | "dune" | "checkedAgainst" | "readme">> & {
@@ -97,6 +115,19 @@ const validateManifest = record({
   platforms: record({ ci: strList, notes: str }),
   checkedAgainst: checked,
   readme: readmeText,
+  borrow: optional(dictOf(str)),
+  approaches: optional(
+    listOf(
+      record({
+        name: pattern(/^[a-z][a-z0-9]*$/, "a lower-case name (letters and digits)"),
+        summary: str,
+        default: (v) => (typeof v === "boolean" ? undefined : "true or false"),
+        opam: opamList,
+        libraries: strList,
+        borrow: dictOf(str),
+      }),
+    ),
+  ),
   variants: optional(
     listOf(
       record({
@@ -164,7 +195,7 @@ function distance(a: string, b: string): number {
  * The manifest called `name`, resolved for `variant` (default: its first) when it
  * has variants. An unknown name is an error that suggests the closest one.
  */
-export function findTemplate(catalog: Manifest[], name: string, variant?: string): Manifest {
+export function findTemplate(catalog: Manifest[], name: string, variant?: string, approaches?: string[]): Manifest {
   const wanted = name.trim().toLowerCase();
   const found = catalog.find((m) => m.name === wanted);
   if (!found) {
@@ -176,6 +207,8 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
       `unknown template "${name}". Did you mean "${closest.name}"? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
     );
   }
+  if (found.approaches) return withApproaches(found, approaches, catalog);
+  if (approaches !== undefined) throw new CreateError(`the ${found.name} template has no approaches to choose; leave out --approaches`);
   if (!found.variants) {
     if (variant !== undefined) throw new CreateError(`the ${found.name} template has no variants; leave out --variant`);
     return found;
@@ -194,6 +227,31 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
   };
 }
 
+/** A template of several approaches, resolved for the chosen ones (default: its default ones). */
+function withApproaches(m: Manifest, names: string[] | undefined, catalog: Manifest[]): Manifest {
+  const all = m.approaches ?? [];
+  const valid = all.map((a) => a.name).join(", ");
+  const wanted = names?.map((n) => n.trim().toLowerCase()).filter((n) => n !== "");
+  if (wanted && new Set(wanted).size < 2) throw new CreateError(`--approaches: choose at least two to compare, among ${valid}`);
+  const unknown = wanted?.find((n) => !all.some((a) => a.name === n));
+  if (unknown && catalog.some((t) => t.name === unknown))
+    // mpi and rpc-parallel start their own processes (mpirun, start_app): they cannot run inside another program's bench
+    throw new CreateError(
+      `${unknown} cannot be one of the ${m.name} template's approaches: it runs as its own program; generate --template ${unknown} and compare the speedup it prints. The ${m.name} approaches: ${valid}`,
+    );
+  if (unknown) throw new CreateError(`the ${m.name} template has no approach "${unknown}"; its approaches: ${valid}`);
+  // in the catalog's order, each once
+  const chosen = all.filter((a) => (wanted ? wanted.includes(a.name) : a.default));
+  const opam = [...m.opam];
+  for (const d of chosen.flatMap((a) => a.opam)) if (!opam.some((o) => o.name === d.name)) opam.push(d);
+  return { ...m, opam, approaches: undefined, chosen };
+}
+
+/** Every dune library a resolved template uses, its approaches' included. */
+export const librariesOf = (m: Manifest): string[] => [
+  ...new Set([...Object.values(m.dune).flat(), ...(m.chosen ?? []).flatMap((a) => a.libraries)]),
+];
+
 /** Every template and variant, resolved: what the tests and the examples go through. */
 export function allTemplates(catalog = loadCatalog()): Manifest[] {
   return catalog.flatMap((m) => (m.variants ?? [undefined]).map((v) => findTemplate(catalog, m.name, v?.name)));
@@ -210,7 +268,11 @@ export function templateId(m: Manifest): string {
  * named after one would clash with it in opam or in dune, whichever template it uses.
  */
 export function dependencyNames(catalog = loadCatalog()): string[] {
-  const names = allTemplates(catalog).flatMap((m) => [...m.opam.map((d) => d.name), ...Object.values(m.dune).flat()]);
+  const approaches = catalog.flatMap((m) => m.approaches ?? []);
+  const names = [
+    ...allTemplates(catalog).flatMap((m) => [...m.opam.map((d) => d.name), ...librariesOf(m)]),
+    ...approaches.flatMap((a) => [...a.opam.map((d) => d.name), ...a.libraries]),
+  ];
   return [...new Set(names)];
 }
 

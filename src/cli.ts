@@ -14,7 +14,7 @@ import { create, problemWith, type CreateRequest, type CreateResult, type Plan }
 import { BuildFailure, buildProject, onPath, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
 
 const FLAGS = {
-  string: ["template", "variant", "name", "author", "switch"],
+  string: ["template", "variant", "approaches", "name", "author", "switch"],
   boolean: ["list", "all", "yes", "force", "git", "build", "run", "dry-run", "json", "help", "version"],
   alias: { t: "template", y: "yes", h: "help", v: "version" },
 };
@@ -28,6 +28,8 @@ Options:
   -t, --template NAME   the approach (see --list); also accepted as the 2nd argument
       --variant NAME    a flavour of the approach, for templates that have them
                         (domains: stdlib or domainslib; default: the first)
+      --approaches A,B  for the compare template: the approaches it compares
+                        (see --list for them and the default ones)
       --list            the catalog: name, summary, OCaml floor, kind, system needs
       --list --all      every OCaml concurrency/parallelism/distribution system we know:
                         status, latest version, OCaml bounds, platforms, and the
@@ -94,6 +96,7 @@ function listing(catalog: Manifest[]): string {
         m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages"
       }`,
       ...(m.variants ?? []).map((v, i) => `${"".padEnd(width)}  --variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`),
+      ...(m.approaches ?? []).map((a) => `${"".padEnd(width)}  --approaches ${a.name}${a.default ? " (default)" : ""}: ${a.summary}`),
     ])
     .join("\n");
 }
@@ -125,6 +128,7 @@ const failureText = (f: unknown) =>
 function oneShot(full: CreateRequest & { build?: boolean }, result: CreateResult): string {
   const words = [full.directory, "--template", full.template];
   if (result.variant) words.push("--variant", result.variant);
+  if (result.approaches) words.push("--approaches", result.approaches.join(","));
   if (full.name) words.push("--name", full.name);
   if (full.build) words.push("--build");
   return `npm create ocaml-parallel@latest -- ${[...words, "--yes"].map(shellWord).join(" ")}`;
@@ -213,6 +217,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
       directory: args.directory,
       template: args.template,
       variant: args.variant as string | undefined,
+      approaches: typeof args.approaches === "string" ? args.approaches.split(",") : undefined,
       name: args.name as string | undefined,
       author: args.author as string | undefined,
       force: Boolean(args.force),
@@ -228,8 +233,9 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     if (switchMode && !build) throw new CreateError("--switch goes with --build or --run");
     if (build && request.dryRun) throw new CreateError("--dry-run writes nothing, so there is nothing to --build");
     // Check what was given before asking anything (spin#80: errors only after all prompts).
-    if (request.template !== undefined) findTemplate(catalog, request.template, request.variant);
+    if (request.template !== undefined) findTemplate(catalog, request.template, request.variant, request.approaches);
     else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
+    else if (request.approaches !== undefined) throw new CreateError("--approaches needs --template compare");
 
     const interactive = !args.yes && !json && !env.CI && (await terminalOnBothEnds());
     if (interactive) {
@@ -249,7 +255,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     const result: CreateResult & { build?: BuildReport } = await create(full, render);
     if (!json) io.out(summary(result, cwd));
     if (full.build || build) {
-      const manifest = findTemplate(catalog, result.template, result.variant);
+      const manifest = findTemplate(catalog, result.template, result.variant, result.approaches);
       result.build = await buildProject(result.directory, manifest, {
         switchMode,
         run: Boolean(args.run),

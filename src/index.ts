@@ -22,6 +22,8 @@ export interface CreateRequest {
   template: string;
   /** for templates with variants; default: the first */
   variant?: string;
+  /** for the compare template: the approaches it compares; default: its default ones */
+  approaches?: string[];
   /** opam package name; default: the directory's base name, normalised. */
   name?: string;
   author?: string;
@@ -54,13 +56,13 @@ function placeAndName(request: Omit<CreateRequest, "template">) {
 /** Checks a request before anything is asked or written; throws a CreateError saying what is wrong. */
 export function plan(request: CreateRequest): Plan {
   const place = placeAndName(request);
-  return { ...place, manifest: findTemplate(loadCatalog(), request.template, request.variant) };
+  return { ...place, manifest: findTemplate(loadCatalog(), request.template, request.variant, request.approaches) };
 }
 
 /** What is wrong with a partial request (the prompts validate with it); undefined when nothing is. */
 export function problemWith(request: Partial<CreateRequest>): string | undefined {
   try {
-    if (request.template !== undefined) findTemplate(loadCatalog(), request.template, request.variant);
+    if (request.template !== undefined) findTemplate(loadCatalog(), request.template, request.variant, request.approaches);
     if (request.directory !== undefined) placeAndName({ ...request, directory: request.directory });
     return undefined;
   } catch (error) {
@@ -76,6 +78,7 @@ export interface CreateResult {
   module: string;
   template: string;
   variant?: string;
+  approaches?: string[];
   files: string[];
   git: "initialised" | "inside-repository" | "no-git" | "failed" | "skipped";
   dryRun: boolean;
@@ -97,6 +100,7 @@ export async function create(
     ...p.names,
     template: p.manifest.name,
     variant: p.manifest.variant?.name,
+    approaches: p.manifest.chosen?.map((a) => a.name),
     files,
     git,
     dryRun,

@@ -31,6 +31,13 @@ engine.registerHelper("join", (list: string[]) => list.join(" "));
 engine.registerHelper("opamField", (name: string, value: string) => opamField(name, quoted(value)));
 engine.registerHelper("opamList", (name: string, value: string) => opamField(name, `[${quoted(value)}]`));
 
+// ` (libraries a b c))` closing its stanza, as `dune fmt` lays it out: on one
+// line when that line (both parentheses included) fits in 78 columns, else one per line.
+engine.registerHelper("duneLibrariesField", (items: string[]) => {
+  const line = ` (libraries ${items.join(" ")}))`;
+  return line.length <= 78 ? line : ` (libraries\n${items.map((i) => `  ${i}`).join("\n")}))`;
+});
+
 // dune prints the .opam with OCaml's Format at margin 78: a field longer than
 // 77 bytes moves its value to the next line (a list, inside the brackets).
 function opamField(name: string, value: string): string {
@@ -89,6 +96,15 @@ export function templateData({ manifest, names, author }: RenderInput) {
     duneDepends: duneDepends(manifest),
     opamDepends: opamDepends(manifest, DUNE_LANG),
     runCommand: runCommand(manifest),
+    // the compare template's approaches: each a dune library whose main module is NAME_approach
+    chosen: (manifest.chosen ?? []).map((a) => ({
+      ...a,
+      library: `${a.name}_approach`,
+      dependencies: [names.library, ...a.libraries],
+      module: `${a.name[0].toUpperCase()}${a.name.slice(1)}_approach`,
+      modules: Object.keys(a.borrow).filter((f) => f.endsWith(".ml")).map((f) => f.replace(/^.*\/|\.ml$/g, "")).sort(),
+    })),
+    approachLibraries: (manifest.chosen ?? []).map((a) => `${a.name}_approach`),
     // what dune derives from dune-project's (source (github username/NAME))
     homepage: `https://github.com/username/${names.package}`,
     bugReports: `https://github.com/username/${names.package}/issues`,
@@ -127,6 +143,9 @@ export function renderProject(input: RenderInput, destination: string): string[]
   for (const layer of layersOf(input.manifest)) {
     for (const file of walk(join(templatesDir, layer))) sources.set(outputPath(file, input.names), join(layer, file));
   }
+  // files taken from other templates (the compare template reuses the approaches' own code)
+  for (const borrowed of [input.manifest.borrow ?? {}, ...(input.manifest.chosen ?? []).map((a) => a.borrow)])
+    for (const [output, source] of Object.entries(borrowed)) sources.set(outputPath(output, input.names), source);
   for (const [output, source] of sources) {
     const target = join(destination, output);
     mkdirSync(dirname(target), { recursive: true });

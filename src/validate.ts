@@ -26,3 +26,11 @@ export const listOf = (check: Check): Check => (v) => {
   return undefined;
 };
 
+export const dictOf = (check: Check): Check => (v) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return "an object";
+  for (const [key, x] of Object.entries(v)) {
+    const problem = check(x);
+    if (problem) return `${key}: ${problem}`;
+  }
+  return undefined;
+};

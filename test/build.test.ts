@@ -7,9 +7,11 @@
  */
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exists, outputOf, runCli, tempDir } from "./helpers/cli.js";
-import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting } from "./helpers/forky.js";
+import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
+
+afterAll(removeForkyWorkDirs);
 
 const root = forkyRoot();
 let cli = "";

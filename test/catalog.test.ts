@@ -55,6 +55,29 @@ describe("catalog", () => {
     expect(findTemplate(catalog, "Domains").name).toBe("domains");
     expect(() => findTemplate(catalog, "domain")).toThrowError(/unknown template "domain"\. Did you mean "domains"\?/);
   });
+
+  it("resolves compare's approaches: the defaults, or the chosen ones in the catalog's order, their opam merged", () => {
+    const catalog = loadCatalog();
+    const all = catalog.find((m) => m.name === "compare")!.approaches!;
+    expect(findTemplate(catalog, "compare").chosen!.map((a) => a.name)).toEqual(all.filter((a) => a.default).map((a) => a.name));
+    const picked = findTemplate(catalog, "compare", undefined, ["eio", " Parmap ", "eio"]);
+    expect(picked.chosen!.map((a) => a.name)).toEqual(["parmap", "eio"]);
+    expect(picked.opam.map((d) => d.name)).toEqual(expect.arrayContaining(["parmap", "eio_main"]));
+    expect(picked.opam.map((d) => d.name)).not.toContain("domainslib");
+  });
+
+  it.each([
+    [["eio"], /choose at least two to compare/],
+    [["eio", "eio"], /choose at least two to compare/],
+    [["eio", "rayon"], /no approach "rayon"; its approaches: parmap, parany/],
+    [["eio", "mpi"], /mpi cannot be one of the compare template's approaches: it runs as its own program; generate --template mpi/],
+  ])("refuses --approaches %j with the reason", (names, message) => {
+    expect(() => findTemplate(loadCatalog(), "compare", undefined, names)).toThrowError(message);
+  });
+
+  it("refuses --approaches for a template without approaches", () => {
+    expect(() => findTemplate(loadCatalog(), "eio", undefined, ["a", "b"])).toThrowError(/eio template has no approaches to choose/);
+  });
 });
 
 describe("README", () => {

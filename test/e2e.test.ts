@@ -4,17 +4,19 @@
  * domainslib, parmap, parany, luv). Templates whose libraries are not packaged there get
  * every check possible without them.
  */
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, runCommand, templateId, type Manifest } from "../src/catalog.js";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Manifest } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
-import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting } from "./helpers/forky.js";
+import { forkyRoot, forkyWorkDir, inForky, installCliInForky, keepForkyWorkDir, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
+
+afterAll(removeForkyWorkDirs);
 
 const templates = allTemplates();
 /** These must build here: a chroot that lost one of their libraries fails the run instead of skipping it. */
-const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap", "parany", "luv", "threads"];
+const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap", "parany", "luv", "threads", "compare"];
 // libraries that come with the compiler
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
 
@@ -28,7 +30,7 @@ const installed = new Set(
 
 const cli = installCliInForky(root);
 
-const libraries = (m: Manifest) => Object.values(m.dune).flat();
+const libraries = (m: Manifest) => librariesOf(m);
 const buildable = (m: Manifest) => libraries(m).every((l) => WITH_OCAML.has(l) || installed.has(l));
 
 /** Generates `template` inside the chroot; returns the folder inside it and the .opam as written. */
@@ -36,7 +38,7 @@ async function generate(m: Manifest, extra: string[] = []) {
   const [outside, inside] = forkyWorkDir(root, `${templateId(m)}-`);
   // kept when the test fails, to look at
   onTestFinished(({ task }) => {
-    if (task.result?.state === "pass") rmSync(outside, { recursive: true, force: true });
+    if (task.result?.state === "fail") keepForkyWorkDir(outside);
   });
   const variant = m.variant ? ["--variant", m.variant.name] : [];
   const r = await runCli([join(outside, "proj"), "--template", m.name, ...variant, "--yes", "--no-git", "--name", "starter", ...extra]);
@@ -101,4 +103,29 @@ describe.each(templates.map((m) => [templateId(m), m] as const))("%s", (_, manif
     },
     300_000,
   );
+});
+
+describe("compare", () => {
+  const every = findTemplate(loadCatalog(), "compare", undefined, loadCatalog().find((m) => m.name === "compare")!.approaches!.map((a) => a.name));
+  it("with every approach: the test passes and the bench's CSV has a correct row per approach and worker count", async () => {
+    const project = await generate(every, ["--approaches", every.chosen!.map((a) => a.name).join(",")]);
+    const r = await inForky(`cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 3 --csv`);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain(`${every.chosen!.length} approaches agree with the sequential answers`);
+    const csv = r.all.slice(r.all.indexOf("approach,workers,")).trim().split("\n");
+    expect(csv[0]).toBe("approach,workers,seconds,speedup,efficiency,correct");
+    const rows = csv.slice(1).map((l) => l.split(","));
+    expect(rows.map((c) => `${c[0]} ${c[1]}`)).toEqual([
+      "sequential 1",
+      ...every.chosen!.flatMap((a) => [1, 2, 3].map((w) => `${a.name} ${w}`)),
+    ]);
+    for (const c of rows) {
+      expect(c).toHaveLength(6);
+      expect(Number(c[2])).toBeGreaterThan(0);
+      expect(c[5]).toBe("yes");
+    }
+    const markdown = await inForky(`cd ${project.inside} && ./_build/default/bin/bench.exe -n 50000 -w 1 --markdown`);
+    expect(markdown.exitCode, markdown.all).toBe(0);
+    expect(markdown.all).toMatch(/\| approach \| workers \| time \(s\) \| speedup \| efficiency \| correct \|\n\|---\|---:\|---:\|---:\|---:\|---\|\n\| sequential \| 1 \|/);
+  }, 900_000);
 });

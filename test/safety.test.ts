@@ -7,14 +7,16 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { dependencyNames, loadCatalog } from "../src/catalog.js";
 import { CreateError } from "../src/errors.js";
 import { create } from "../src/index.js";
 import { nameProblem, normaliseName, oneLine } from "../src/names.js";
 import { cliPath, outputOf, repo, runCli, snapshot, tempDir, tree } from "./helpers/cli.js";
-import { forkyRoot, forkyWorkDir, inForky } from "./helpers/forky.js";
+import { forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 import { execa } from "execa";
+
+afterAll(removeForkyWorkDirs);
 
 const mounts: string[] = [];
 afterEach(() => {

@@ -18,6 +18,15 @@ const pick = (t: Terminal, name: string) => {
   for (let i = 0; i < steps; i++) t.keys("Down");
   t.keys("Enter");
 };
+/** Accepts writing, declines building (this file tests prompts, not builds); returns the final screen. */
+const writeWithoutBuilding = async (t: Terminal) => {
+  await t.waitFor(/Write the project\?/);
+  t.keys("Enter");
+  // building is offered (with opam when it is installed)
+  await t.waitFor(/Build and test now\?|Install the dependencies with opam/);
+  t.keys("n", "Enter");
+  return t.waitFor(/\[exit \d+\]/);
+};
 
 describe("interactive", () => {
   it("asks the directory, shows the catalog, confirms, writes, and prints the one-shot command", async () => {
@@ -31,12 +40,7 @@ describe("interactive", () => {
     // domains has variants: the list shows them, the second is domainslib
     await t.waitFor(/Which variant\?[\s\S]*domainslib/);
     t.keys("Down", "Enter");
-    await t.waitFor(/Write the project\?/);
-    t.keys("Enter");
-    // building is offered (with opam when it is installed); this test writes only
-    await t.waitFor(/Build and test now\?|Install the dependencies with opam/);
-    t.keys("n", "Enter");
-    const done = await t.waitFor(/\[exit \d+\]/);
+    const done = await writeWithoutBuilding(t);
     expect(done).toContain("[exit 0]");
     expect(done).toContain("npm create ocaml-parallel@latest -- my-app --template domains --variant domainslib --yes");
     expect(readFileSync(join(cwd, "my-app/dune-project"), "utf8")).toContain("domainslib");
@@ -50,11 +54,7 @@ describe("interactive", () => {
     t.keys("C-u", "let", "Enter");
     await t.waitFor(/OCaml keyword/);
     t.keys("C-u", "good-name", "Enter");
-    await t.waitFor(/Write the project\?/);
-    t.keys("Enter");
-    await t.waitFor(/Build and test now\?|Install the dependencies with opam/);
-    t.keys("n", "Enter");
-    expect(await t.waitFor(/\[exit \d+\]/)).toContain("[exit 0]");
+    expect(await writeWithoutBuilding(t)).toContain("[exit 0]");
     expect(exists(join(cwd, "good-name/good-name.opam"))).toBe(true);
   });
 
@@ -96,5 +96,27 @@ describe("interactive", () => {
     expect(screen).toContain("[exit 1]");
     expect(screen).toContain("cancelled: nothing was written");
     expect(tree(cwd)).toEqual([]);
+  });
+
+  it("compare: a checkbox of approaches, the defaults ticked, at least two, then the one-shot command", async () => {
+    const cwd = tempDir();
+    const approaches = catalog.find((m) => m.name === "compare")!.approaches!;
+    const t = start(cwd, "cmp", "--template", "compare");
+    const screen = await t.waitFor(/Which approaches to compare\?/);
+    for (const a of approaches) expect(screen).toMatch(new RegExp(`${a.default ? "◉" : "◯"} ${a.name} `));
+    // leave only the first ticked: refused
+    for (const [i, a] of approaches.entries()) {
+      if (i > 0 && a.default) t.keys("Space");
+      t.keys("Down");
+    }
+    t.keys("Enter");
+    await t.waitFor(/choose at least two approaches to compare/);
+    // wrapped round to the first again: tick the last (threads) too
+    t.keys("Up", "Space", "Enter");
+    const done = await writeWithoutBuilding(t);
+    expect(done).toContain("[exit 0]");
+    const chosen = [approaches[0].name, approaches.at(-1)!.name];
+    expect(done).toContain(`--template compare --approaches ${chosen.join(",")} --yes`);
+    expect(readFileSync(join(cwd, "cmp/approaches/all_approaches.ml"), "utf8")).toContain(`("${chosen[1]}", (module`);
   });
 });

@@ -16,11 +16,25 @@ export function forkyRoot(): string {
   return execFileSync("bash", [script, "root"], { encoding: "utf8" }).trim();
 }
 
-/** A fresh folder inside the chroot: [path outside, path inside]. */
+const workDirs: string[] = [];
+
+/** A fresh folder inside the chroot: [path outside, path inside]. removeForkyWorkDirs deletes it. */
 export function forkyWorkDir(root: string, prefix: string): [string, string] {
   mkdirSync(join(root, "work"), { recursive: true });
   const outside = mkdtempSync(join(root, "work", prefix));
+  workDirs.push(outside);
   return [outside, outside.slice(root.length)];
+}
+
+/** Spares `dir` from removeForkyWorkDirs: a failed test's project, to look at. */
+export function keepForkyWorkDir(dir: string) {
+  const i = workDirs.indexOf(dir);
+  if (i >= 0) workDirs.splice(i, 1);
+}
+
+/** Deletes the folders this test file made in the chroot, so the cached chroot does not grow run after run. */
+export function removeForkyWorkDirs() {
+  for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs a bash script inside the chroot; never rejects. */

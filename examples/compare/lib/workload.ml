@@ -1,0 +1,41 @@
+(* The CPU-bound workload every parallel starter shares, so their timings compare:
+   the total number of Collatz steps of the integers 1..n. It is deterministic,
+   needs no memory, and splits into independent ranges whose partial sums add up. *)
+
+let collatz_steps n =
+  let rec go n steps =
+    if n = 1 then steps
+    else go (if n land 1 = 0 then n lsr 1 else (3 * n) + 1) (steps + 1)
+  in
+  go n 0
+
+let sum_range ~lo ~hi =
+  let total = ref 0 in
+  for i = lo to hi - 1 do
+    total := !total + collatz_steps i
+  done;
+  !total
+
+let sequential n = sum_range ~lo:1 ~hi:(n + 1)
+
+let chunks ~n ~count =
+  let count = max 1 (min count n) in
+  List.init count (fun k -> (1 + (k * n / count), 1 + ((k + 1) * n / count)))
+
+let default_size = 5_000_000
+
+let time f =
+  let t0 = Unix.gettimeofday () in
+  let result = f () in
+  (result, Unix.gettimeofday () -. t0)
+
+let report ~name ~workers ~n ~sequential:(seq, seq_time)
+    ~parallel:(par, par_time) =
+  Printf.printf "workload: Collatz steps of 1..%d\n" n;
+  Printf.printf "sequential: %d in %.3f s\n" seq seq_time;
+  Printf.printf "parallel (%s, %d worker%s): %d in %.3f s\n" name workers
+    (if workers = 1 then "" else "s")
+    par par_time;
+  Printf.printf "speedup: %.2fx\n" (seq_time /. par_time);
+  Printf.printf "results agree: %s\n" (if seq = par then "yes" else "NO");
+  seq = par
