@@ -2,13 +2,36 @@
 # Builds (once) and caches a Debian forky root with OCaml 5, dune and the libraries the
 # e2e tests compile against; then `forky-toolchain.sh run CMD...` runs CMD inside it.
 # The mirror is read from this machine's own apt sources, never written down here.
+#
+# OCAML_SOURCES=DIR (or `setup --sources DIR`): a folder of upstream source archives for
+# what Debian does not package (Jane Street v0.17: async, core_unix, rpc_parallel...;
+# ocamlmpi and its patches), laid out as janestreet/*.tar.gz, ocamlmpi-*.tar.gz,
+# patches/*.patch and a SHA256SUMS of them all. They are checked, built and installed
+# into the chroot once; a stamp of their checksums rebuilds them when they change.
 set -euo pipefail
 
 ROOT="${FORKY_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/forky}"
 PACKAGES=(ocaml ocaml-dune ocaml-findlib libeio-ocaml-dev libdomainslib-ocaml-dev
   liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev libluv-ocaml-dev ocamlformat opam gcc libc6-dev
   git nodejs)
+# the rest of the Jane Street v0.17 closure, packaged by forky, and an MPI for ocamlmpi
+SOURCE_PACKAGES=(libbase-ocaml-dev libbin-prot-ocaml-dev libfieldslib-ocaml-dev libjane-street-headers-ocaml-dev
+  libjst-config-ocaml-dev libbase-quickcheck-ocaml-dev libocaml-intrinsics-kernel-ocaml-dev
+  libparsexp-ocaml-dev libsexplib0-ocaml-dev libsexplib-ocaml-dev libspawn-ocaml-dev
+  libsplittable-random-ocaml-dev libstdio-ocaml-dev libtime-now-ocaml-dev libtyperep-ocaml-dev
+  libvariantslib-ocaml-dev libppx-assert-ocaml-dev libppx-base-ocaml-dev libppx-bench-ocaml-dev
+  libppx-bin-prot-ocaml-dev libppx-cold-ocaml-dev libppx-compare-ocaml-dev
+  libppx-custom-printf-ocaml-dev libppx-enumerate-ocaml-dev libppx-expect-ocaml-dev
+  libppx-fields-conv-ocaml-dev libppx-globalize-ocaml-dev libppx-hash-ocaml-dev
+  libppx-here-ocaml-dev libppx-inline-test-ocaml-dev libppx-js-style-ocaml-dev
+  libppx-let-ocaml-dev libppx-optcomp-ocaml-dev libppx-sexp-conv-ocaml-dev
+  libppx-sexp-message-ocaml-dev libppx-sexp-value-ocaml-dev libppx-stable-witness-ocaml-dev
+  libppx-string-ocaml-dev libppx-variants-conv-ocaml-dev libppxlib-ocaml-dev
+  libppxlib-jane-ocaml-dev libocaml-compiler-libs-ocaml-dev libre-ocaml-dev libnum-ocaml-dev
+  libcstruct-ocaml-dev libuutf-ocaml-dev libdune-configurator-ocaml-dev
+  libstdlib-shims-ocaml-dev libopenmpi-dev openmpi-bin make pkg-config patch)
 STAMP="$ROOT/.create-ocaml-parallel-ready"
+SOURCES_STAMP="$ROOT/.create-ocaml-parallel-sources"
 
 mirror() {
   local m
@@ -20,9 +43,11 @@ mirror() {
   echo "$m"
 }
 
+need_root() { [ "$(id -u)" = 0 ] || { echo "forky-toolchain: $1 needs root" >&2; exit 1; }; }
+
 setup() {
   [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "${PACKAGES[*]}" ] && return 0
-  [ "$(id -u)" = 0 ] || { echo "forky-toolchain: building the chroot needs root" >&2; exit 1; }
+  need_root "building the chroot"
   command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap; }
   local m; m=$(mirror)
   if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
@@ -32,11 +57,57 @@ setup() {
   fi
   echo 'Acquire::Check-Valid-Until "false";' > "$ROOT/etc/apt/apt.conf.d/99no-check-valid-until"
   run_in apt-get update -qq
-  run_in env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
+  apt_install "${PACKAGES[@]}"
   echo "${PACKAGES[*]}" > "$STAMP"
 }
 
-# Process-spawning libraries (parmap, eio's subprocesses) need a private /proc and a resolvable hostname.
+apt_install() { run_in env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; }
+
+# The archives' own checksums and how they are built name what is there: same stamp, nothing to do.
+SOURCES_RECIPE=1
+sources_id() { { cat "$1/SHA256SUMS"; echo "${SOURCE_PACKAGES[*]} $SOURCES_RECIPE"; } | sha256sum | cut -d' ' -f1; }
+
+sources() {
+  local dir; dir=$(cd "$1" && pwd)
+  [ -f "$dir/SHA256SUMS" ] || { echo "forky-toolchain: $dir has no SHA256SUMS: not a source folder" >&2; exit 1; }
+  [ -f "$SOURCES_STAMP" ] && [ "$(cat "$SOURCES_STAMP")" = "$(sources_id "$dir")" ] && return 0
+  need_root "building the source folder into the chroot"
+  echo "forky-toolchain: checking and building $dir into the chroot (a few minutes, once)" >&2
+  (cd "$dir" && sha256sum --check --quiet --strict SHA256SUMS) ||
+    { echo "forky-toolchain: $dir/SHA256SUMS does not match its files" >&2; exit 1; }
+  apt_install "${SOURCE_PACKAGES[@]}"
+  # installed where Debian's own OCaml libraries are, so dune and ocamlfind find them with no OCAMLPATH
+  local libdir; libdir=$(run_in ocamlc -where)
+  local build=/usr/src/create-ocaml-parallel-sources
+  rm -rf "$ROOT$build"; mkdir -p "$ROOT$build/janestreet"
+  local names=() a
+  for a in "$dir"/janestreet/*.tar.gz; do
+    tar -xzf "$a" -C "$ROOT$build/janestreet"
+    names+=("$(basename "$a" | sed -E 's/-v[0-9.]+\.tar\.gz$//')")
+  done
+  echo '(lang dune 3.11)' > "$ROOT$build/janestreet/dune-workspace"
+  local packages; packages=$(IFS=,; echo "${names[*]}")
+  run_in bash -c "cd $build/janestreet && { dune build -p $packages @install > ../dune.log 2>&1 || { tail -40 ../dune.log; exit 1; }; } &&
+    dune install -p $packages --prefix /usr/local --libdir $libdir > ../install.log 2>&1 || { tail -20 ../install.log; exit 1; }"
+  for a in "$dir"/ocamlmpi-*.tar.gz; do
+    tar -xzf "$a" -C "$ROOT$build"
+    local src; src="$build/$(basename "$a" .tar.gz)"
+    for p in "$dir"/patches/"$(basename "$a" .tar.gz)"-*.patch; do
+      [ -f "$p" ] && patch -s -d "$ROOT$src" -p1 < "$p"
+    done
+    run_in bash -c "cd $src && make -s all opt MPIINCDIR=\$(pkg-config --variable=includedir ompi) MPILIBDIR=\$(pkg-config --variable=libdir ompi) >/dev/null &&
+      (ocamlfind remove -destdir $libdir mpi >/dev/null 2>&1 || true) && OCAMLFIND_DESTDIR=$libdir make -s install >/dev/null"
+  done
+  local missing=() lib
+  for lib in async core_unix.command_unix rpc_parallel rpc_parallel.unauthenticated ppx_jane mpi; do
+    run_in ocamlfind query "$lib" >/dev/null 2>&1 || missing+=("$lib")
+  done
+  [ ${#missing[@]} = 0 ] || { echo "forky-toolchain: built $dir, but these are still missing: ${missing[*]}" >&2; exit 1; }
+  rm -rf "$ROOT$build"
+  sources_id "$dir" > "$SOURCES_STAMP"
+}
+
+# Process-spawning libraries (parmap, eio's subprocesses, rpc_parallel) need a private /proc and a resolvable hostname.
 run_in() {
   local h; h=$(hostname)
   grep -qw "$h" "$ROOT/etc/hosts" 2>/dev/null || printf '127.0.0.1 localhost %s\n' "$h" >> "$ROOT/etc/hosts"
@@ -44,9 +115,17 @@ run_in() {
   unshare --mount --fork --pid --mount-proc="$ROOT/proc" chroot "$ROOT" "$@"
 }
 
-case "${1:-setup}" in
-  setup) setup ;;
+cmd="${1:-setup}"; [ $# -gt 0 ] && shift
+case "$cmd" in
+  setup)
+    if [ "${1:-}" = --sources ]; then OCAML_SOURCES="${2:?--sources needs a folder}"; fi
+    setup
+    if [ -n "${OCAML_SOURCES:-}" ]; then sources "$OCAML_SOURCES"
+    elif [ ! -f "$SOURCES_STAMP" ]; then
+      echo "forky-toolchain: no source folder given (OCAML_SOURCES=DIR or --sources DIR): async, rpc-parallel and mpi are not built; their tests check what they can without the libraries" >&2
+    fi ;;
   root) echo "$ROOT" ;;
-  run) shift; setup; run_in "$@" ;;
-  *) echo "usage: forky-toolchain.sh [setup|root|run CMD...]" >&2; exit 1 ;;
+  has-sources) [ -f "$SOURCES_STAMP" ] ;;
+  run) setup; run_in "$@" ;;
+  *) echo "usage: forky-toolchain.sh [setup [--sources DIR]|root|has-sources|run CMD...]" >&2; exit 1 ;;
 esac

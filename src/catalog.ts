@@ -30,6 +30,10 @@ export interface SystemDependency {
   command?: string;
 }
 
+/** What a starter's flag takes: a whole number of at least 1, or a positive number of seconds. */
+export const FLAG_KINDS = ["count", "seconds"] as const;
+export type FlagKind = (typeof FLAG_KINDS)[number];
+
 export interface Manifest {
   name: string;
   title: string;
@@ -44,9 +48,11 @@ export interface Manifest {
   system: SystemDependency[];
   /**
    * How to run the starter: `command` defaults to `dune exec ./bin/main.exe --`;
-   * `testArgs` make a quick run whose output matches the regular expression `expect`.
+   * `testArgs` make a quick run whose output matches the regular expression `expect`;
+   * `flags` are the starter's flags and what each takes (a bad value must exit 2);
+   * `testExpect` matches what `dune test` prints.
    */
-  run: { command?: string; args: string[]; testArgs: string[]; expect?: string };
+  run: { command?: string; args: string[]; testArgs: string[]; expect?: string; flags: Record<string, FlagKind>; testExpect: string };
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
   readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[] };
@@ -111,7 +117,14 @@ const validateManifest = record({
   opam: opamList,
   dune: duneLibraries,
   system: listOf(record({ what: str, apt: str, brew: str, command: optional(str) })),
-  run: record({ command: optional(str), args: strList, testArgs: strList, expect: optional(str) }),
+  run: record({
+    command: optional(str),
+    args: strList,
+    testArgs: strList,
+    expect: optional(str),
+    flags: dictOf(oneOf(FLAG_KINDS)),
+    testExpect: str,
+  }),
   platforms: record({ ci: strList, notes: str }),
   checkedAgainst: checked,
   readme: readmeText,
@@ -202,9 +215,16 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
     // a system we know without a template of its name gets its own advice, never "unknown"
     const system = findSystem(loadSystems(catalog), wanted);
     if (system) throw new CreateError(adviceFor(system));
-    const closest = [...catalog].sort((a, b) => distance(wanted, a.name) - distance(wanted, b.name))[0];
+    // a variant's id (domains-domainslib, as examples/ and CI name it) is a template and its --variant
+    const ids = catalog.flatMap((m) => [
+      { id: m.name, flags: `"${m.name}"` },
+      ...(m.variants ?? []).map((v) => ({ id: `${m.name}-${v.name}`, flags: `--template ${m.name} --variant ${v.name}`, of: `the ${m.name} template's ${v.name} variant` })),
+    ]);
+    const variant = ids.find((t) => t.id === wanted && "of" in t);
+    if (variant && "of" in variant) throw new CreateError(`"${name}" is ${variant.of}: pass ${variant.flags}`);
+    const closest = ids.sort((a, b) => distance(wanted, a.id) - distance(wanted, b.id))[0];
     throw new CreateError(
-      `unknown template "${name}". Did you mean "${closest.name}"? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
+      `unknown template "${name}". Did you mean ${closest.flags}? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
     );
   }
   if (found.approaches) return withApproaches(found, approaches, catalog);

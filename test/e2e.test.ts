@@ -1,8 +1,9 @@
 /**
  * Generated projects built, tested, formatted and run against the real
  * libraries, in the Debian forky chroot (OCaml 5.4, dune 3.24, eio, lwt,
- * domainslib, parmap, parany, luv). Templates whose libraries are not packaged there get
- * every check possible without them.
+ * domainslib, parmap, parany, luv; and, when the toolchain was given a source
+ * folder (OCAML_SOURCES), Jane Street v0.17's async and rpc_parallel and ocamlmpi).
+ * Without it, those three get every check possible without their libraries.
  */
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,13 +11,15 @@ import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Manifest } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
-import { forkyRoot, forkyWorkDir, inForky, installCliInForky, keepForkyWorkDir, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
+import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, installCliInForky, keepForkyWorkDir, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
 
 afterAll(removeForkyWorkDirs);
 
 const templates = allTemplates();
 /** These must build here: a chroot that lost one of their libraries fails the run instead of skipping it. */
 const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap", "parany", "luv", "threads", "compare"];
+/** Their libraries come from a source folder (scripts/forky-toolchain.sh, OCAML_SOURCES): given one, they must build too. */
+const FROM_SOURCES = ["async", "rpc-parallel", "mpi"];
 // libraries that come with the compiler
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
 
@@ -29,6 +32,11 @@ const installed = new Set(
 );
 
 const cli = installCliInForky(root);
+const sourcesGiven = Boolean(process.env.OCAML_SOURCES) || (await forkyHasSources());
+if (!sourcesGiven)
+  console.warn(
+    `e2e: ${FROM_SOURCES.join(", ")} are only parsed and linted: their libraries are not in Debian. Give the toolchain the folder of their source archives (OCAML_SOURCES=DIR npm test; see README) to build and run them.`,
+  );
 
 const libraries = (m: Manifest) => librariesOf(m);
 const buildable = (m: Manifest) => libraries(m).every((l) => WITH_OCAML.has(l) || installed.has(l));
@@ -49,10 +57,32 @@ async function generate(m: Manifest, extra: string[] = []) {
 
 describe("the toolchain", () => {
   it("has the libraries of every template that must build here", () => {
-    for (const m of templates.filter((t) => MUST_BUILD.includes(templateId(t))))
+    const must = sourcesGiven ? [...MUST_BUILD, ...FROM_SOURCES] : MUST_BUILD;
+    for (const m of templates.filter((t) => must.includes(templateId(t))))
       expect(buildable(m), `${templateId(m)}: ${libraries(m)}`).toBe(true);
   });
 });
+
+/** Values each kind of flag must refuse: a message naming the flag, exit 2, as Stdlib's Arg does. */
+const BAD_VALUES = { count: ["0", "-1", "abc", "2.5"], seconds: ["0", "-0.5", "nan", "inf", "abc"] } as const;
+
+/** Every flag of the starter, with every bad value: refused the same way, and nothing hangs. */
+async function refusesBadFlags(manifest: Manifest, inside: string) {
+  const cases = Object.entries(manifest.run.flags).flatMap(([flag, kind]) => BAD_VALUES[kind].map((value) => [flag, value]));
+  expect(cases.length).toBeGreaterThan(0);
+  const script = cases
+    .map(([flag, value]) => `echo "== ${flag} ${value}"; timeout 30 ${runCommand(manifest)} ${flag} ${value} 2>&1 | grep -v -e hwloc -e '^--' | head -3; echo "exit \${PIPESTATUS[0]}"`)
+    .join("; ");
+  const r = await inForky(`cd ${inside} && dune build 2>/dev/null; ${script}`, 300_000);
+  const answers = r.all!.split(/^== /m).slice(1);
+  expect(answers).toHaveLength(cases.length);
+  for (const [i, [flag, value]] of cases.entries()) {
+    const answer = answers[i];
+    expect(answer, `${flag} ${value}`).toMatch(/exit 2\s*$/);
+    const quoted = flag.replace(/[-]/g, "\\-");
+    expect(answer, `${flag} ${value}`).toMatch(new RegExp(`: (${quoted} must be (at least 1|a positive number of seconds), not |wrong argument '${value}'; option '${quoted}' expects )`));
+  }
+}
 
 describe.each(templates.map((m) => [templateId(m), m] as const))("%s", (_, manifest) => {
   it.runIf(buildable(manifest))(
@@ -63,12 +93,20 @@ describe.each(templates.map((m) => [templateId(m), m] as const))("%s", (_, manif
         `cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && dune build @fmt 2>&1 && opam lint starter.opam 2>&1`,
       );
       expect(build.exitCode, build.all).toBe(0);
+      // the test ran and said so (a test whose line never shows has not been seen to pass)
+      expect(build.all).toMatch(new RegExp(manifest.run.testExpect));
       expect(build.all).toMatch(/starter\.opam: Passed/);
       // dune regenerated the .opam from dune-project during the build: it must not have changed
       expect(readFileSync(join(project.outside, "starter.opam"), "utf8")).toBe(project.opam);
       const run = await inForky(`cd ${project.inside} && ${runCommand(manifest)} ${manifest.run.testArgs.join(" ")} 2>&1`);
       expect(run.exitCode, run.all).toBe(0);
       expect(run.all).toMatch(new RegExp(manifest.run.expect ?? "."));
+      if (manifest.name === "mpi") {
+        const alias = await inForky(`cd ${project.inside} && dune build @mpirun 2>&1`);
+        expect(alias.exitCode, alias.all).toBe(0);
+        expect(alias.all).toMatch(/2 workers\)[\s\S]*results agree: yes/);
+      }
+      await refusesBadFlags(manifest, project.inside);
     },
     900_000,
   );

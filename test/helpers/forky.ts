@@ -37,9 +37,19 @@ export function removeForkyWorkDirs() {
   for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Runs a bash script inside the chroot; never rejects. */
+/** Whether the chroot has the libraries built from a source folder (async, rpc_parallel, mpi). */
+export const forkyHasSources = () => execa("bash", [script, "has-sources"], { reject: false }).then((r) => r.exitCode === 0);
+
+/**
+ * Open MPI refuses to start as root (the tests run as root) unless told so; UCX and hwloc
+ * warn about the chroot's missing /sys. Neither changes what a program computes.
+ */
+const MPI_AS_ROOT =
+  "export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 PRTE_ALLOW_RUN_AS_ROOT=1 PRTE_ALLOW_RUN_AS_ROOT_CONFIRM=1 UCX_LOG_LEVEL=fatal HWLOC_HIDE_ERRORS=1";
+
+/** Runs a bash script inside the chroot, bounded by `timeout` ms; never rejects. */
 export function inForky(command: string, timeout = 600_000) {
-  return execa("bash", [script, "run", "bash", "-c", command], { reject: false, timeout, all: true });
+  return execa("bash", [script, "run", "bash", "-c", `${MPI_AS_ROOT}; ${command}`], { reject: false, timeout, all: true });
 }
 
 /** Copies the built package (what npm would install) into the chroot; returns the CLI's path inside. */
@@ -76,6 +86,13 @@ export function offlineOpamRepository(root: string, leaveOut: string[] = []): st
     ["parany", "14.0.1", "parany"],
     ["cpu", "2.0.0", "cpu"],
     ["luv", "0.5.14", "luv"],
+    // built into the chroot from a source folder, when one was given
+    ["async", "v0.17.0", "async"],
+    ["core", "v0.17.2", "core"],
+    ["core_unix", "v0.17.1", "core_unix"],
+    ["ppx_jane", "v0.17.0", "ppx_jane"],
+    ["rpc_parallel", "v0.17.0", "rpc_parallel"],
+    ["mpi", "1.07", "mpi"],
   ])
     pkg(name, version, `synopsis: "${name}, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["ocamlfind" "query" "${findlib}"]`);
   return inside;
