@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="${FORKY_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/forky}"
 PACKAGES=(ocaml ocaml-dune ocaml-findlib libeio-ocaml-dev libdomainslib-ocaml-dev
   liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev libluv-ocaml-dev ocamlformat opam gcc libc6-dev
-  git nodejs)
+  git nodejs openssh-server openssh-client)
 # the rest of the Jane Street v0.17 closure, packaged by forky, and an MPI for ocamlmpi
 SOURCE_PACKAGES=(libbase-ocaml-dev libbin-prot-ocaml-dev libfieldslib-ocaml-dev libjane-street-headers-ocaml-dev
   libjst-config-ocaml-dev libbase-quickcheck-ocaml-dev libocaml-intrinsics-kernel-ocaml-dev

@@ -30,9 +30,21 @@ export interface SystemDependency {
   command?: string;
 }
 
-/** What a starter's flag takes: a whole number of at least 1, or a positive number of seconds. */
-export const FLAG_KINDS = ["count", "seconds"] as const;
+/** What a starter's flag takes: a whole number of at least 1, a positive number of seconds, or host names separated by commas. */
+export const FLAG_KINDS = ["count", "seconds", "hosts"] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
+
+/**
+ * How the starter runs on two machines, shown in its README and run by test/two-hosts.test.ts
+ * exactly as written, with `node1`, `node2` and the network `192.168.1.0/24` replaced by
+ * the test hosts'. `files` are written into the project first; `command` runs on node1.
+ */
+export interface AcrossHosts {
+  files: Record<string, string>;
+  command: string;
+  /** What the output must match: where the ranks or workers ran. */
+  expect: string;
+}
 
 export interface Manifest {
   name: string;
@@ -52,7 +64,15 @@ export interface Manifest {
    * `flags` are the starter's flags and what each takes (a bad value must exit 2);
    * `testExpect` matches what `dune test` prints.
    */
-  run: { command?: string; args: string[]; testArgs: string[]; expect?: string; flags: Record<string, FlagKind>; testExpect: string };
+  run: {
+    command?: string;
+    args: string[];
+    testArgs: string[];
+    expect?: string;
+    flags: Record<string, FlagKind>;
+    testExpect: string;
+    acrossHosts?: AcrossHosts;
+  };
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
   readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[] };
@@ -124,6 +144,7 @@ const validateManifest = record({
     expect: optional(str),
     flags: dictOf(oneOf(FLAG_KINDS)),
     testExpect: str,
+    acrossHosts: optional(record({ files: dictOf(str), command: str, expect: str })),
   }),
   platforms: record({ ci: strList, notes: str }),
   checkedAgainst: checked,

@@ -64,14 +64,14 @@ describe("the toolchain", () => {
 });
 
 /** Values each kind of flag must refuse: a message naming the flag, exit 2, as Stdlib's Arg does. */
-const BAD_VALUES = { count: ["0", "-1", "abc", "2.5"], seconds: ["0", "-0.5", "nan", "inf", "abc"] } as const;
+const BAD_VALUES = { count: ["0", "-1", "abc", "2.5"], seconds: ["0", "-0.5", "nan", "inf", "abc"], hosts: ["", "a,,b", ","] } as const;
 
 /** Every flag of the starter, with every bad value: refused the same way, and nothing hangs. */
 async function refusesBadFlags(manifest: Manifest, inside: string) {
   const cases = Object.entries(manifest.run.flags).flatMap(([flag, kind]) => BAD_VALUES[kind].map((value) => [flag, value]));
   expect(cases.length).toBeGreaterThan(0);
   const script = cases
-    .map(([flag, value]) => `echo "== ${flag} ${value}"; timeout 30 ${runCommand(manifest)} ${flag} ${value} 2>&1 | grep -v -e hwloc -e '^--' | head -3; echo "exit \${PIPESTATUS[0]}"`)
+    .map(([flag, value]) => `echo "== ${flag} ${value}"; timeout 30 ${runCommand(manifest)} ${flag} '${value}' 2>&1 | grep -v -e hwloc -e '^--' | head -3; echo "exit \${PIPESTATUS[0]}"`)
     .join("; ");
   const r = await inForky(`cd ${inside} && dune build 2>/dev/null; ${script}`, 300_000);
   const answers = r.all!.split(/^== /m).slice(1);
@@ -80,7 +80,7 @@ async function refusesBadFlags(manifest: Manifest, inside: string) {
     const answer = answers[i];
     expect(answer, `${flag} ${value}`).toMatch(/exit 2\s*$/);
     const quoted = flag.replace(/[-]/g, "\\-");
-    expect(answer, `${flag} ${value}`).toMatch(new RegExp(`: (${quoted} must be (at least 1|a positive number of seconds), not |wrong argument '${value}'; option '${quoted}' expects )`));
+    expect(answer, `${flag} ${value}`).toMatch(new RegExp(`: (${quoted} must be .+, not |wrong argument '${value}'; option '${quoted}' expects )`));
   }
 }
 

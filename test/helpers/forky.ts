@@ -44,7 +44,7 @@ export const forkyHasSources = () => execa("bash", [script, "has-sources"], { re
  * Open MPI refuses to start as root (the tests run as root) unless told so; UCX and hwloc
  * warn about the chroot's missing /sys. Neither changes what a program computes.
  */
-const MPI_AS_ROOT =
+export const MPI_AS_ROOT =
   "export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 PRTE_ALLOW_RUN_AS_ROOT=1 PRTE_ALLOW_RUN_AS_ROOT_CONFIRM=1 UCX_LOG_LEVEL=fatal HWLOC_HIDE_ERRORS=1";
 
 /** Runs a bash script inside the chroot, bounded by `timeout` ms; never rejects. */
