@@ -1,17 +1,37 @@
 // Generates the compare template with every approach in the forky chroot, builds it in the
-// release profile and prints its bench's Markdown table (the one in the README).
-//   node bench/compare.mjs   (REPEATS=5: each row keeps the fastest of 5 runs; N=default size)
-import { rmSync } from "node:fs";
+// release profile and prints its bench's Markdown table, and writes its chart (the ones in
+// the README). mpi and rpc-parallel are included when the toolchain has them (OCAML_SOURCES).
+//   node bench/compare.mjs   (REPEATS=5: each row keeps the fastest of 5 runs; N=default size;
+//                             CHART=docs/compare-speedup.svg: where to copy the chart)
+import { copyFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { catalog } from "../scripts/examples.mjs";
-import { generateInForky, inForky, machine } from "./forky.mjs";
+import { generateInForky, inForky, machine, MPI_AS_ROOT, sh, toolchain } from "./forky.mjs";
 
-const approaches = catalog().find((m) => m.name === "compare").approaches.map((a) => a.name);
+const hasSources = (() => {
+  try {
+    sh("bash", [toolchain, "has-sources"]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const approaches = catalog()
+  .find((m) => m.name === "compare")
+  .approaches.filter((a) => hasSources || !a.program)
+  .map((a) => a.name);
 const [outside, inside] = generateInForky("bench-compare-", ["compare", "--template", "compare", "--approaches", approaches.join(","), "--yes", "--no-git"]);
 const size = process.env.N ? `-n ${Number(process.env.N)}` : "";
+const repeats = Number(process.env.REPEATS ?? 5);
 try {
   inForky(`cd ${inside}/compare && dune build --profile release 2>&1 >/dev/null`);
-  const table = inForky(`cd ${inside}/compare && ./_build/default/bin/bench.exe -r ${Number(process.env.REPEATS ?? 5)} ${size} --markdown`);
-  console.log(`compare, every approach, ${machine()}\n${table}`);
+  const table = inForky(`${MPI_AS_ROOT}; cd ${inside}/compare && ./_build/default/bin/bench.exe -r ${repeats} ${size} --markdown --svg speedup.svg`);
+  console.log(`compare, ${approaches.join(", ")}; ${machine()}\n${table}`);
+  if (!hasSources) console.log("(mpi and rpc-parallel left out: the toolchain was given no source folder)");
+  if (process.env.CHART) {
+    copyFileSync(join(outside, "compare/speedup.svg"), process.env.CHART);
+    console.log(`chart: ${process.env.CHART}`);
+  }
 } finally {
   rmSync(outside, { recursive: true, force: true });
 }

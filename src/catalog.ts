@@ -95,9 +95,16 @@ export interface ApproachSpec {
   /** Chosen when the user does not choose. */
   default: boolean;
   opam: OpamDependency[];
-  /** The dune libraries the approach's library needs. */
+  /** The dune libraries the approach's library (or program) needs. */
   libraries: string[];
   borrow: Record<string, string>;
+  system?: SystemDependency[];
+  /**
+   * An approach that is a program of its own (mpirun's ranks, Rpc_parallel's master), not a
+   * library: the bench runs `command` (EXE: the built `executable`, WORKERS: the count)
+   * with `-n N -r R -csv` and reads the time it measured itself.
+   */
+  program?: { executable: string; command: string[] };
 }
 
 export type VariantSpec = Partial<Pick<Manifest, "ocaml" | "opam" | "dune" | "checkedAgainst" | "readme">> & {
@@ -127,6 +134,8 @@ const readmeText = record({
   links: listOf(record({ title: str, url: pattern(/^https:\/\//, "an https URL") })),
 });
 
+const systemList = listOf(record({ what: str, apt: str, brew: str, command: optional(str) }));
+
 const validateManifest = record({
   name: pattern(/^[a-z][a-z0-9-]*$/, "a lower-case name"),
   title: str,
@@ -136,7 +145,7 @@ const validateManifest = record({
   layers: layerList,
   opam: opamList,
   dune: duneLibraries,
-  system: listOf(record({ what: str, apt: str, brew: str, command: optional(str) })),
+  system: systemList,
   run: record({
     command: optional(str),
     args: strList,
@@ -153,12 +162,14 @@ const validateManifest = record({
   approaches: optional(
     listOf(
       record({
-        name: pattern(/^[a-z][a-z0-9]*$/, "a lower-case name (letters and digits)"),
+        name: pattern(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a lower-case name (letters, digits, single dashes)"),
         summary: str,
         default: (v) => (typeof v === "boolean" ? undefined : "true or false"),
         opam: opamList,
         libraries: strList,
         borrow: dictOf(str),
+        system: optional(systemList),
+        program: optional(record({ executable: str, command: strList })),
       }),
     ),
   ),
@@ -276,16 +287,17 @@ function withApproaches(m: Manifest, names: string[] | undefined, catalog: Manif
   if (wanted && new Set(wanted).size < 2) throw new CreateError(`--approaches: choose at least two to compare, among ${valid}`);
   const unknown = wanted?.find((n) => !all.some((a) => a.name === n));
   if (unknown && catalog.some((t) => t.name === unknown))
-    // mpi and rpc-parallel start their own processes (mpirun, start_app): they cannot run inside another program's bench
     throw new CreateError(
-      `${unknown} cannot be one of the ${m.name} template's approaches: it runs as its own program; generate --template ${unknown} and compare the speedup it prints. The ${m.name} approaches: ${valid}`,
+      `${unknown} cannot be one of the ${m.name} template's approaches: it does not run the shared CPU workload; generate --template ${unknown} to try it. The ${m.name} approaches: ${valid}`,
     );
   if (unknown) throw new CreateError(`the ${m.name} template has no approach "${unknown}"; its approaches: ${valid}`);
   // in the catalog's order, each once
   const chosen = all.filter((a) => (wanted ? wanted.includes(a.name) : a.default));
   const opam = [...m.opam];
   for (const d of chosen.flatMap((a) => a.opam)) if (!opam.some((o) => o.name === d.name)) opam.push(d);
-  return { ...m, opam, approaches: undefined, chosen };
+  const system = [...m.system];
+  for (const s of chosen.flatMap((a) => a.system ?? [])) if (!system.some((x) => x.apt === s.apt)) system.push(s);
+  return { ...m, opam, system, approaches: undefined, chosen };
 }
 
 /** Every dune library a resolved template uses, its approaches' included. */

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findTemplate, loadCatalog, parseManifest, templatesDir } from "../src/catalog.js";
 import { CreateError } from "../src/errors.js";
+import { tempDir } from "./helpers/cli.js";
 
 const domains = readFileSync(join(templatesDir, "domains/template.json"), "utf8");
 const broken = (edit: (m: Record<string, unknown>) => void) => {
@@ -40,7 +40,7 @@ describe("catalog", () => {
   });
 
   it("reads a folder of manifests and fails on the broken one", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cop-catalog-"));
+    const dir = tempDir("cop-catalog-");
     mkdirSync(join(dir, "good"));
     mkdirSync(join(dir, "_layer"));
     writeFileSync(join(dir, "good/template.json"), domains.replace('"name": "domains"', '"name": "good"'));
@@ -66,11 +66,19 @@ describe("catalog", () => {
     expect(picked.opam.map((d) => d.name)).not.toContain("domainslib");
   });
 
+  it("takes mpi and rpc-parallel as programs of their own, with their dependencies and MPI's system package", () => {
+    const picked = findTemplate(loadCatalog(), "compare", undefined, ["rpc-parallel", "domains", "mpi"]);
+    expect(picked.chosen!.map((a) => a.name)).toEqual(["mpi", "rpc-parallel", "domains"]);
+    expect(picked.chosen!.filter((a) => a.program).map((a) => a.name)).toEqual(["mpi", "rpc-parallel"]);
+    expect(picked.opam.map((d) => d.name)).toEqual(expect.arrayContaining(["mpi", "rpc_parallel", "async"]));
+    expect(picked.system.map((s) => s.command)).toEqual(["mpirun"]);
+  });
+
   it.each([
     [["eio"], /choose at least two to compare/],
     [["eio", "eio"], /choose at least two to compare/],
     [["eio", "rayon"], /no approach "rayon"; its approaches: parmap, parany/],
-    [["eio", "mpi"], /mpi cannot be one of the compare template's approaches: it runs as its own program; generate --template mpi/],
+    [["eio", "lwt"], /lwt cannot be one of the compare template's approaches: it does not run the shared CPU workload; generate --template lwt/],
   ])("refuses --approaches %j with the reason", (names, message) => {
     expect(() => findTemplate(loadCatalog(), "compare", undefined, names)).toThrowError(message);
   });
