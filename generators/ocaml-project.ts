@@ -24,10 +24,12 @@ export interface GeneratorContext {
   catalog: Manifest[];
   /** What the flags already answered: those questions are not asked. */
   known: Partial<Answers>;
-  /** Whether opam is installed: building is then the default answer. */
-  opamFound: boolean;
+  /** The question offering to build the project, or undefined when a build cannot work here. */
+  buildOffer: (answers: Partial<Answers>) => Promise<{ message: string; default: boolean } | undefined>;
   /** The validator the flags go through too: what is wrong with these answers, or undefined. */
   problem: (answers: Partial<Answers>) => string | undefined;
+  /** The confirmation question for these answers: what will be written where. */
+  confirmation: (answers: Partial<Answers>) => string;
   /** Writes the project into `staging` from the data `runActions` was given, returning the paths written. */
   renderProject: (data: Record<string, unknown>, staging: string) => string[];
 }
@@ -39,9 +41,13 @@ const variantsOf = (catalog: Manifest[], answers: Partial<Answers>) =>
 const approachesOf = (catalog: Manifest[], answers: Partial<Answers>) =>
   catalog.find((m) => m.name === answers.template)?.approaches ?? [];
 
-const choiceLine = (m: Manifest) => `${m.name.padEnd(14)} ${m.summary} (OCaml ≥ ${m.ocaml}, ${m.kind})`;
+// what tells the approaches apart first: the summary last, as the prompt cuts lines to the terminal's width
+const choiceLine = (m: Manifest, width: number) => `${m.name.padEnd(width)}  OCaml ≥ ${m.ocaml.padEnd(4)}  ${m.summary}`;
+/** A choice of several (variants, approaches): its name in a column as wide as the longest, then its summary. */
+const subChoice = (name: string, width: number, summary: string) => `${name.padEnd(width)}  ${summary}`;
+const widest = (names: string[]) => Math.max(...names.map((n) => n.length));
 
-export function prompts({ catalog, known, problem, opamFound }: GeneratorContext): PromptQuestion[] {
+export function prompts({ catalog, known, problem, confirmation, buildOffer }: GeneratorContext): PromptQuestion[] {
   const questions: PromptQuestion[] = [];
   if (known.directory === undefined)
     questions.push({
@@ -57,7 +63,7 @@ export function prompts({ catalog, known, problem, opamFound }: GeneratorContext
       name: "template",
       message: "Which approach?",
       pageSize: catalog.length,
-      choices: catalog.map((m) => ({ name: choiceLine(m), value: m.name, short: m.name })),
+      choices: catalog.map((m) => ({ name: choiceLine(m, Math.max(...catalog.map((c) => c.name.length))), value: m.name, short: m.name })),
     });
   if (known.variant === undefined)
     questions.push({
@@ -66,34 +72,45 @@ export function prompts({ catalog, known, problem, opamFound }: GeneratorContext
       message: "Which variant?",
       // asked only for a template that has variants
       when: (answers: Partial<Answers>) => Boolean(variantsOf(catalog, { ...known, ...answers }).length),
-      choices: (answers: Partial<Answers>) =>
-        variantsOf(catalog, { ...known, ...answers }).map((v) => ({ name: `${v.name.padEnd(12)} ${v.summary}`, value: v.name, short: v.name })),
+      pageSize: Math.max(...catalog.map((m) => m.variants?.length ?? 0)),
+      choices: (answers: Partial<Answers>) => {
+        const variants = variantsOf(catalog, { ...known, ...answers });
+        const width = widest(variants.map((v) => v.name));
+        return variants.map((v) => ({ name: subChoice(v.name, width, v.summary), value: v.name, short: v.name }));
+      },
     });
   if (known.approaches === undefined)
     questions.push({
       type: "checkbox",
       name: "approaches",
+      // the only hint shown: lazy-inquirer.ts hides inquirer's longer one
       message: "Which approaches to compare? (space toggles, enter accepts)",
       // asked only for a template made of approaches (compare)
       when: (answers: Partial<Answers>) => Boolean(approachesOf(catalog, { ...known, ...answers }).length),
-      choices: (answers: Partial<Answers>) =>
-        approachesOf(catalog, { ...known, ...answers }).map((a) => ({ name: `${a.name.padEnd(12)} ${a.summary}`, value: a.name, short: a.name, checked: a.default })),
+      // every approach on screen at once, as the catalog is (inquirer pages more than 7)
+      pageSize: Math.max(...catalog.map((m) => m.approaches?.length ?? 0)),
+      choices: (answers: Partial<Answers>) => {
+        const approaches = approachesOf(catalog, { ...known, ...answers });
+        const width = widest(approaches.map((a) => a.name));
+        return approaches.map((a) => ({ name: subChoice(a.name, width, a.summary), value: a.name, short: a.name, checked: a.default }));
+      },
       validate: (chosen: string[]) => (chosen.length >= 2 ? true : "choose at least two approaches to compare"),
     });
   if (known.confirm === undefined)
     questions.push({
       type: "confirm",
       name: "confirm",
-      message: "Write the project?",
+      message: (answers: Partial<Answers>) => confirmation({ ...known, ...answers }),
       default: true,
     });
   if (known.build === undefined)
     questions.push({
       type: "confirm",
       name: "build",
-      message: opamFound ? "Install the dependencies with opam, then build and test?" : "Build and test now? (opam was not found: dune alone)",
-      default: opamFound,
-      when: (answers: Partial<Answers>) => answers.confirm !== false,
+      // asked only when the build can work with the tools here (versions checked first)
+      message: async (answers: Partial<Answers>) => (await buildOffer({ ...known, ...answers }))?.message ?? "",
+      default: async (answers: Partial<Answers>) => (await buildOffer({ ...known, ...answers }))?.default ?? false,
+      when: async (answers: Partial<Answers>) => answers.confirm !== false && (await buildOffer({ ...known, ...answers })) !== undefined,
     });
   return questions;
 }

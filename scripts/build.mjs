@@ -43,7 +43,9 @@ const plugins = (self) => [
     setup(build) {
       build.onResolve({ filter: /^(node-plop|execa|inquirer)$/ }, (args) => {
         // node-plop imports inquirer at load time: point it at the shim that loads inquirer when a prompt is shown
-        if (args.path === "inquirer" && !args.importer.endsWith("lazy-inquirer.ts")) return { path: path("../src/lazy-inquirer.ts") };
+        // (the shim itself and the inquirer bundle's entry get the real one)
+        if (args.path === "inquirer" && !args.importer.endsWith("lazy-inquirer.ts") && args.namespace !== "lazy-entry")
+          return { path: path("../src/lazy-inquirer.ts") };
         return args.path === self ? undefined : { path: `./${args.path}.cjs`, external: true };
       });
       build.onResolve({ filter: /^lazy:/ }, (args) => ({ path: args.path.slice(5), namespace: "lazy-entry" }));

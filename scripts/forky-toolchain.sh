@@ -10,10 +10,25 @@
 # into the chroot once; a stamp of their checksums rebuilds them when they change.
 set -euo pipefail
 
-ROOT="${FORKY_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/forky}"
-PACKAGES=(ocaml ocaml-dune ocaml-findlib libeio-ocaml-dev libdomainslib-ocaml-dev
-  liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev libluv-ocaml-dev ocamlformat opam gcc libc6-dev
-  git nodejs openssh-server openssh-client)
+# DEBIAN_SUITE=trixie or bullseye: the same for that Debian release, in a root of its own beside
+# forky's, with the older OCaml and the libraries it packages (a second compiler for the e2e tests;
+# the oldest one for the OCaml floors). forky stays the default, its root and stamp as they were.
+SUITE="${DEBIAN_SUITE:-forky}"
+case "$SUITE" in
+  forky) # OCaml 5.4.1, dune 3.24.1
+    ROOT="${FORKY_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/forky}"
+    PACKAGES=(ocaml ocaml-dune ocaml-findlib libeio-ocaml-dev libdomainslib-ocaml-dev
+      liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev libluv-ocaml-dev ocamlformat opam gcc libc6-dev
+      git nodejs openssh-server openssh-client) ;;
+  trixie) # OCaml 5.3.0, dune 3.17.2, ocamlformat 0.27.0
+    ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/trixie"
+    PACKAGES=(ocaml ocaml-dune ocaml-findlib liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev
+      libluv-ocaml-dev ocamlformat gcc libc6-dev) ;;
+  bullseye) # OCaml 4.11.1, dune 2.7.1
+    ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/bullseye"
+    PACKAGES=(ocaml-nox ocaml-dune ocaml-findlib liblwt-ocaml-dev libparmap-ocaml-dev gcc libc6-dev) ;;
+  *) echo "forky-toolchain: DEBIAN_SUITE is forky, trixie or bullseye, not $SUITE" >&2; exit 1 ;;
+esac
 # the rest of the Jane Street v0.17 closure, packaged by forky, and an MPI for ocamlmpi
 SOURCE_PACKAGES=(libbase-ocaml-dev libbin-prot-ocaml-dev libfieldslib-ocaml-dev libjane-street-headers-ocaml-dev
   libjst-config-ocaml-dev libbase-quickcheck-ocaml-dev libocaml-intrinsics-kernel-ocaml-dev
@@ -52,7 +67,7 @@ setup() {
   local m; m=$(mirror)
   if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
     rm -rf "$ROOT.tmp"; mkdir -p "$(dirname "$ROOT")"
-    debootstrap --variant=minbase forky "$ROOT.tmp" "$m" /usr/share/debootstrap/scripts/sid
+    debootstrap --variant=minbase "$SUITE" "$ROOT.tmp" "$m" /usr/share/debootstrap/scripts/sid
     mv "$ROOT.tmp" "$ROOT"
   fi
   echo 'Acquire::Check-Valid-Until "false";' > "$ROOT/etc/apt/apt.conf.d/99no-check-valid-until"

@@ -7,11 +7,13 @@ import mri from "mri";
 import { readFileSync, writeSync } from "node:fs";
 import { relative } from "node:path";
 import { findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
-import { CreateError, explainFsError } from "./errors.js";
+import { CreateError, explainFsError, fsReason } from "./errors.js";
 import { loadSystems, systemsListing } from "./systems.js";
-import { cleanupOnInterrupt } from "./generate.js";
-import { create, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
-import { BuildFailure, buildProject, onPath, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
+import { undoOnInterrupt } from "./interrupt.js";
+import { create, plan, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
+import { shellCommand, shellWord } from "./shell.js";
+import { forLocale } from "./terminal.js";
+import { BuildFailure, buildOffer, buildProject, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
 
 const FLAGS = {
   string: ["template", "variant", "approaches", "name", "author", "switch"],
@@ -20,6 +22,7 @@ const FLAGS = {
 };
 
 const HELP = `Usage: create-ocaml-parallel [DIRECTORY] [TEMPLATE] [options]
+       create-ocaml-parallel add [TEMPLATE] [options]   (see add --help)
 
 Writes a runnable dune project for one OCaml concurrency, parallelism or
 distribution approach. Asks for what is missing when run in a terminal.
@@ -50,14 +53,22 @@ Options:
   -h, --help            this help
   -v, --version         the version
 
-Exit codes: 0 done, 1 wrong input or environment, 2 a tool step failed, 130 interrupted.
+Exit codes: 0 done; 1 wrong input or environment, or cancelled at a prompt (Esc);
+2 a tool step failed; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM);
+129 hung up (SIGHUP).
+
+\`add\` brings an approach into the dune project you are in: its library,
+starter and test in parallel/TEMPLATE/, its dependencies in your package's
+depends; nothing else of your files changes (add --help).
 
 Examples:
   npm create ocaml-parallel@latest
   npm create ocaml-parallel@latest my-app domains
-  npx create-ocaml-parallel my-app --template domains --yes --json`;
+  npx create-ocaml-parallel my-app --template domains --yes --json
+  npx create-ocaml-parallel add eio --dry-run`;
 
-type Out = { out: (s: string) => void; err: (s: string) => void };
+/** Text for the terminal (`out`, `err`), and JSON for machines (`data`, never altered for the locale). */
+type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };
 
 const version = () =>
   (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -70,10 +81,19 @@ function parseArgs(argv: string[]) {
     boolean: [...FLAGS.boolean],
     alias: { ...FLAGS.alias },
   });
-  const valid = [...FLAGS.string, ...FLAGS.boolean].map((f) => (f === "git" ? "--no-git" : `--${f}`)).join(" ");
+  const spelling = (f: string) => (f === "git" ? "--no-git" : `--${f}`);
+  const valid = [...FLAGS.string, ...FLAGS.boolean].map(spelling).join(" ");
   for (const key of Object.keys(args))
     if (!known.has(key)) throw new CreateError(`unknown option ${key.length === 1 ? "-" : "--"}${key}. Valid options: ${valid}`);
   const positionals = args._.map(String);
+  const twice = givenTwice(argv);
+  if (twice) throw new CreateError(`--${twice} was given more than once; give it once`);
+  if (args.list) {
+    // --list prints and exits: anything else given with it would be silently ignored
+    const options = Object.keys(args).filter((k) => k.length > 1 && !["list", "all", "json", "help", "version"].includes(k));
+    const extra = [...positionals, ...options.map(spelling)];
+    if (extra.length) throw new CreateError(`--list takes only --all and --json, not: ${extra.join(" ")}`);
+  }
   if (positionals.length > 2) throw new CreateError(`too many arguments: ${positionals.slice(2).join(" ")} (expected DIRECTORY [TEMPLATE])`);
   for (const f of FLAGS.string)
     if (args[f] !== undefined && (typeof args[f] !== "string" || args[f] === ""))
@@ -85,6 +105,19 @@ function parseArgs(argv: string[]) {
     directory: positionals[0] as string | undefined,
     template: (args.template as string | undefined) ?? positionals[1],
   } as Record<string, unknown> & { directory?: string; template?: string };
+}
+
+/**
+ * The string option given more than once, if any (`--name a --name b`, or
+ * `-t eio --template lwt`, of which mri would silently keep one).
+ */
+function givenTwice(argv: string[]): string | undefined {
+  const end = argv.indexOf("--");
+  const words = end === -1 ? argv : argv.slice(0, end);
+  return FLAGS.string.find((flag) => {
+    const spellings = [`--${flag}`, ...Object.entries(FLAGS.alias).filter(([, long]) => long === flag).map(([short]) => `-${short}`)];
+    return words.filter((w) => spellings.some((s) => w === s || w.startsWith(`${s}=`))).length > 1;
+  });
 }
 
 function listing(catalog: Manifest[]): string {
@@ -101,17 +134,18 @@ function listing(catalog: Manifest[]): string {
     .join("\n");
 }
 
-/** A word for a shell command line, quoted when it needs it. */
-const shellWord = (a: string) => (/[^\w@%+=:,./-]/.test(a) ? JSON.stringify(a) : a);
+/** A path as a command's argument: one starting with "-" would be read as an option. */
+const pathArgument = (path: string) => (path.startsWith("-") ? `./${path}` : path);
 
 function summary(result: CreateResult, cwd: string): string {
   const where = relative(cwd, result.directory) || ".";
-  const cd = where === "." ? [] : [`cd ${shellWord(where)}`];
+  const cd = where === "." ? [] : [`cd ${shellWord(pathArgument(where))}`];
   const lines = [
     result.dryRun
       ? `Would write ${result.files.length} files to ${result.directory} (dry run, nothing written):`
       : `Wrote the ${result.template} project ${result.package} (${result.files.length} files) to ${result.directory}`,
     ...(result.dryRun ? result.files.map((f) => `  ${f}`) : []),
+    ...result.notes,
   ];
   if (!result.dryRun) {
     if (result.git === "failed") lines.push("git init failed; the project is written, run git init yourself.");
@@ -126,12 +160,12 @@ const failureText = (f: unknown) =>
 
 /** The command that makes the same project without questions (sv prints one too). */
 function oneShot(full: CreateRequest & { build?: boolean }, result: CreateResult): string {
-  const words = [full.directory, "--template", full.template];
+  const words = [pathArgument(full.directory), "--template", full.template];
   if (result.variant) words.push("--variant", result.variant);
   if (result.approaches) words.push("--approaches", result.approaches.join(","));
   if (full.name) words.push("--name", full.name);
   if (full.build) words.push("--build");
-  return `npm create ocaml-parallel@latest -- ${[...words, "--yes"].map(shellWord).join(" ")}`;
+  return `npm create ocaml-parallel@latest -- ${shellCommand([...words, "--yes"])}`;
 }
 
 /** One line per step on stderr: a ticking line in a terminal, plain lines elsewhere. */
@@ -141,14 +175,14 @@ function progressPrinter(stream: NodeJS.WriteStream) {
   return (step: string, result?: StepResult) => {
     if (!result) {
       const started = Date.now();
-      if (!live) return void stream.write(`… ${step}\n`);
-      const draw = () => stream.write(`\r\x1b[K… ${step} ${Math.round((Date.now() - started) / 1000)} s`);
+      if (!live) return void stream.write(forLocale(`… ${step}\n`));
+      const draw = () => stream.write(forLocale(`\r\x1b[K… ${step} ${Math.round((Date.now() - started) / 1000)} s`));
       draw();
       ticker = setInterval(draw, 1000);
       return;
     }
     clearInterval(ticker);
-    stream.write(`${live ? "\r\x1b[K" : ""}${result.status === "ok" ? "✓" : "✗"} ${step} (${result.seconds.toFixed(1)} s)\n`);
+    stream.write(forLocale(`${live ? "\r\x1b[K" : ""}${result.status === "ok" ? "✓" : "✗"} ${step} (${result.seconds.toFixed(1)} s)\n`));
   };
 }
 
@@ -159,6 +193,29 @@ function builtSummary(report: BuildReport, ran: boolean): string {
 }
 
 type Answers = Partial<CreateRequest> & { confirm?: boolean; build?: boolean };
+
+/** The confirmation question, saying what will be written where. */
+function confirmation(answers: Answers): string {
+  try {
+    const { manifest, target } = plan(answers as CreateRequest);
+    return `Write the ${manifest.name}${manifest.variant ? ` (${manifest.variant.name})` : ""} project to ${target.path}?`;
+  } catch {
+    return "Write the project?"; // the answers were validated: not expected
+  }
+}
+
+/**
+ * inquirer hides the cursor while a list is shown and shows it again only when
+ * a prompt is answered: after Ctrl-C or Esc it would stay hidden, in the shell too.
+ */
+let prompting = false;
+function showCursor() {
+  try {
+    writeSync(1, "\x1b[?25h");
+  } catch {
+    // no terminal to show it on any more
+  }
+}
 
 /**
  * Asks, through the node-plop generator, what the flags left open; the
@@ -176,18 +233,26 @@ async function askWithGenerator(known: Answers, cwd: string) {
   const generator = registerGenerator(plop, {
     catalog: loadCatalog(),
     known,
-    opamFound: onPath("opam"),
+    buildOffer: (answers) => buildOffer(findTemplate(loadCatalog(), answers.template ?? "", answers.variant, answers.approaches), cwd),
     problem: (answers) => problemWith({ ...known, ...answers }),
+    confirmation: (answers) => confirmation({ ...known, ...answers }),
     renderProject: (data, staging) => renderProject(data.plan as Plan, staging),
   });
   // On Ctrl-C inquirer closes its prompt and signals SIGINT to this process; the
   // timer keeps the event loop alive until our handler exits 130 (else Node exits 13).
   const keepAlive = setInterval(() => {}, 1 << 30);
+  prompting = true;
   let answers: Answers;
   try {
     answers = await generator.runPrompts();
+  } catch (error) {
+    // Esc (lazy-inquirer.ts): as answering no to writing
+    if ((error as Error).name === "PromptCancelled") throw new CreateError("cancelled: nothing was written");
+    throw error;
   } finally {
     clearInterval(keepAlive);
+    showCursor();
+    prompting = false;
   }
   const render = async (plan: Plan, staging: string) => {
     const { failures } = await generator.runActions({ plan, staging });
@@ -200,6 +265,8 @@ async function askWithGenerator(known: Answers, cwd: string) {
 export async function main(argv: string[], io: Out, env = process.env, cwd = process.cwd()): Promise<number> {
   let json = argv.includes("--json");
   try {
+    // `add TEMPLATE`: an approach into an existing dune project (add-cli.ts, loaded only for it)
+    if (argv[0] === "add") return await (await import("./add-cli.js")).addMain(argv.slice(1), io, env, cwd);
     const args = parseArgs(argv);
     json = Boolean(args.json);
     if (args.help) return io.out(HELP), 0;
@@ -208,10 +275,10 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     if (args.all && !args.list) throw new CreateError("--all goes with --list");
     if (args.list && args.all) {
       const systems = loadSystems(catalog);
-      return io.out(json ? JSON.stringify(systems, null, 2) : systemsListing(systems)), 0;
+      return json ? io.data(JSON.stringify(systems, null, 2)) : io.out(systemsListing(systems)), 0;
     }
     if (args.list)
-      return io.out(json ? JSON.stringify(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })), null, 2) : listing(catalog)), 0;
+      return json ? io.data(JSON.stringify(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })), null, 2)) : io.out(listing(catalog)), 0;
 
     const request: Partial<CreateRequest> = {
       directory: args.directory,
@@ -264,7 +331,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
       });
       if (!json) io.out(builtSummary(result.build, Boolean(args.run)));
     }
-    if (json) io.out(JSON.stringify({ ok: true, ...result }, null, 2));
+    if (json) io.data(JSON.stringify({ ok: true, ...result }, null, 2));
     else if (interactive) io.out(`\nTo generate it again without questions: ${oneShot(full, result)}`);
     return 0;
   } catch (error) {
@@ -272,7 +339,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? error}`;
     const exitCode = known ? error.exitCode : 2;
     const steps = error instanceof BuildFailure ? { build: error.report } : {};
-    if (json) io.out(JSON.stringify({ ok: false, error: message, exitCode, ...steps }, null, 2));
+    if (json) io.data(JSON.stringify({ ok: false, error: message, exitCode, ...steps }, null, 2));
     io.err(`create-ocaml-parallel: ${message}`);
     return exitCode;
   }
@@ -292,13 +359,32 @@ async function terminalOnBothEnds() {
  * Writes straight to the file descriptor: a run that prints only its summary
  * then never loads Node's stream machinery (a tenth of a whole run). If the
  * descriptor is non-blocking and full (a pipe after a prompt used it), the stream queues it.
+ * When the output cannot be written, the run goes on quietly (the project
+ * matters more than its summary): a closed pipe (EPIPE, `| head`) is no error;
+ * anything else (a full disk) is said once on stderr and makes the exit code 1.
  */
 function writeLine(fd: 1 | 2, text: string) {
+  if (unwritable.has(fd)) return;
   let rest = Buffer.from(`${text}\n`);
   try {
     while (rest.length) rest = rest.subarray(writeSync(fd, rest));
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(rest);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") return cannotWrite(fd, error);
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    if (!stream.listenerCount("error")) stream.on("error", (e) => cannotWrite(fd, e));
+    stream.write(rest);
+  }
+}
+
+const unwritable = new Set<number>();
+let outputFailed = false;
+function cannotWrite(fd: 1 | 2, error: unknown) {
+  unwritable.add(fd);
+  const code = (error as NodeJS.ErrnoException).code ?? "unknown";
+  if (fd === 1 && code !== "EPIPE") {
+    outputFailed = true;
+    process.exitCode ||= 1; // for a failure after main returned
+    writeLine(2, `create-ocaml-parallel: writing to standard output failed: ${fsReason(code) ?? (error as Error).message} (${code})`);
   }
 }
 
@@ -307,11 +393,16 @@ export async function runCli(argv = process.argv.slice(2)) {
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const [signal, code] of Object.entries(codes))
     process.on(signal, () => {
-      cleanupOnInterrupt();
+      undoOnInterrupt();
       stopRunningStep(signal as NodeJS.Signals);
+      if (prompting) showCursor();
       process.stderr.write(`\ncreate-ocaml-parallel: interrupted (${signal}); nothing half-written is left.\n`);
       process.exit(code);
     });
-  const code = await main(argv, { out: (s) => writeLine(1, s), err: (s) => writeLine(2, s) });
-  process.exitCode = code;
+  const code = await main(argv, {
+    out: (text) => writeLine(1, forLocale(text)),
+    err: (text) => writeLine(2, forLocale(text)),
+    data: (json) => writeLine(1, json),
+  });
+  process.exitCode = code === 0 && outputFailed ? 1 : code;
 }

@@ -10,7 +10,6 @@ export class CreateError extends Error {
   }
 }
 
-
 const FS_REASONS: Record<string, string> = {
   ENOSPC: "no space left on the device",
   EDQUOT: "the disk quota is exceeded",
@@ -20,6 +19,9 @@ const FS_REASONS: Record<string, string> = {
   ENAMETOOLONG: "the path is too long",
   EMFILE: "too many open files",
 };
+
+/** What an errno code means, in words; undefined for codes not listed. */
+export const fsReason = (code: string): string | undefined => FS_REASONS[code];
 
 /** A file-system error (one with an errno code) as a message for the user, exit 1: the environment; other errors as they are. */
 export function explainFsError(error: unknown, doing: string): unknown {

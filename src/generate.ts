@@ -1,12 +1,13 @@
 /**
  * Where the project goes and how it gets there without harming what is on
- * disk: it is rendered into a temporary folder beside the target and moved
- * into place only when complete. Existing files are never overwritten or deleted.
+ * disk: it is rendered into a staging folder and moved into place only when
+ * complete. Existing files are never overwritten, deleted or written through.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { CreateError, explainFsError } from "./errors.js";
+import { undoable } from "./interrupt.js";
 
 export interface Target {
   /** Absolute path of the project directory. */
@@ -51,51 +52,89 @@ function filesBelow(dir: string, prefix = ""): string[] {
   );
 }
 
-/** The cleanup to run if the process is interrupted mid-way; cli.ts calls it from its signal handlers. */
-let pendingCleanup: (() => void) | undefined;
-export function cleanupOnInterrupt() {
-  pendingCleanup?.();
-  pendingCleanup = undefined;
-}
-
 /**
- * Renders through `render(staging)` and moves the result to `target.path`.
- * With `force`, a non-empty target receives the new files beside its own;
- * if any new file would replace one of them, nothing is written and the
- * conflicts are listed.
+ * Renders through `render(staging)` and puts the result at `target.path`,
+ * all or nothing; returns the files written. A missing target is staged beside
+ * it and renamed into place. An existing folder (empty, or not empty with
+ * --force) keeps its identity (its inode and mode; a mount point stays one; a
+ * shell in it stays in it): the project is staged in a hidden folder inside it
+ * (the same file system, and writable even when the parent is not), then each
+ * entry the folder lacks is moved in; a failure or an interruption removes
+ * exactly those.
  */
 export async function writeProject(target: Target, render: (staging: string) => Promise<void>): Promise<string[]> {
-  const parent = dirname(target.path);
-  const createdParent = nearestExisting(parent) === parent ? undefined : firstMissing(parent);
+  return target.state === "missing" ? writeNew(target.path, render) : writeInto(target.path, render);
+}
+
+async function writeNew(path: string, render: (staging: string) => Promise<void>): Promise<string[]> {
+  const parent = dirname(path);
+  const createdParent = existsSync(parent) ? undefined : firstMissing(parent);
   let staging: string;
   try {
     mkdirSync(parent, { recursive: true });
-    staging = mkdtempSync(join(parent, `.${basename(target.path)}.create-ocaml-parallel-`));
+    staging = makeStagingFolder(parent, `.${basename(path)}.create-ocaml-parallel-`);
   } catch (error) {
     if (createdParent) rmSync(createdParent, { recursive: true, force: true });
     throw explainFsError(error, `creating a folder in ${parent}`);
   }
   const undo = () => {
     rmSync(staging, { recursive: true, force: true });
-    if (target.state === "empty" && !existsSync(target.path)) mkdirSync(target.path);
     if (createdParent) rmSync(createdParent, { recursive: true, force: true });
   };
-  pendingCleanup = undo;
-  try {
+  return guarded(path, undo, async () => {
     await render(staging);
     const files = filesBelowSorted(staging);
-    if (target.state === "non-empty") mergeInto(staging, target.path, files);
-    else {
-      if (target.state === "empty") rmdirSync(target.path);
-      renameSync(staging, target.path);
+    renameSync(staging, path);
+    return files;
+  });
+}
+
+async function writeInto(path: string, render: (staging: string) => Promise<void>): Promise<string[]> {
+  let staging: string;
+  try {
+    staging = makeStagingFolder(path, ".create-ocaml-parallel-");
+  } catch (error) {
+    throw explainFsError(error, `creating a folder in ${path}`);
+  }
+  const moved: string[] = [];
+  const undo = () => {
+    for (const p of moved) rmSync(p, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
+  };
+  return guarded(path, undo, async () => {
+    await render(staging);
+    const files = filesBelowSorted(staging);
+    for (const entry of entriesToMove(staging, path)) {
+      renameSync(join(staging, entry), join(path, entry));
+      moved.push(join(path, entry));
     }
-    pendingCleanup = undefined;
     rmSync(staging, { recursive: true, force: true });
     return files;
+  });
+}
+
+/** `work`, undone on failure or interruption; a file-system error becomes a message for the user. */
+async function guarded(path: string, undo: () => void, work: () => Promise<string[]>): Promise<string[]> {
+  try {
+    return await undoable(undo, work);
   } catch (error) {
-    pendingCleanup = undefined;
-    undo();
-    throw explainFsError(error, `writing ${target.path}`);
+    throw explainFsError(error, `writing ${path}`);
+  }
+}
+
+/**
+ * A new folder with a unique name. mkdir, unlike mkdtemp (always 0700), gives
+ * it the mode the user's umask says: a staged project folder is renamed into place as it is.
+ */
+function makeStagingFolder(parent: string, prefix: string): string {
+  for (;;) {
+    const path = join(parent, `${prefix}${Math.random().toString(36).slice(2, 8)}`);
+    try {
+      mkdirSync(path);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
   }
 }
 
@@ -105,37 +144,43 @@ function firstMissing(path: string): string {
   return p;
 }
 
-/** Moves every staged file into `target`, all or nothing. */
-function mergeInto(staging: string, target: string, files: string[]) {
-  const conflicts = files.filter((f) => lstatExists(join(target, f)));
+/**
+ * The staged entries (relative paths) to move into `target`: each one missing
+ * there, descending into the folders both have. Anything else in the way is a
+ * conflict, and nothing is moved: a file would be replaced, or a symbolic link
+ * (to a folder elsewhere, say) would have the project written through it.
+ */
+function entriesToMove(staging: string, target: string): string[] {
+  const moves: string[] = [];
+  const conflicts: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(join(staging, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      const theirs = lstatOrUndefined(join(target, path));
+      if (!theirs) moves.push(path);
+      else if (theirs.isSymbolicLink()) conflicts.push(`${path} (a symbolic link)`);
+      else if (entry.isDirectory() && theirs.isDirectory()) visit(path);
+      else if (entry.isDirectory()) conflicts.push(`${path} (a file where the project has a folder)`);
+      else if (theirs.isDirectory()) conflicts.push(`${path} (a folder where the project has a file)`);
+      else conflicts.push(path);
+    }
+  };
+  visit("");
   if (conflicts.length)
     throw new CreateError(
-      `--force keeps your files, and these would be replaced: ${conflicts.join(", ")}. Move them away or choose another directory; nothing was written.`,
+      `--force keeps your files, and these are in the way: ${conflicts.join(", ")}. Move them away or choose another directory; nothing was written.`,
     );
-  const moved: string[] = [];
-  const madeDirs: string[] = [];
+  return moves;
+}
+
+function lstatOrUndefined(path: string) {
   try {
-    for (const file of files) {
-      const to = join(target, file);
-      for (let d = dirname(to); !existsSync(d); d = dirname(d)) madeDirs.unshift(d);
-      mkdirSync(dirname(to), { recursive: true });
-      renameSync(join(staging, file), to);
-      moved.push(to);
-    }
-  } catch (error) {
-    for (const to of moved) rmSync(to, { force: true });
-    for (const d of madeDirs.reverse()) rmSync(d, { recursive: true, force: true });
-    throw error;
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 
-function lstatExists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const lstatExists = (path: string) => lstatOrUndefined(path) !== undefined;
 
 export const filesBelowSorted = (dir: string) => filesBelow(dir).sort();

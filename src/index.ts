@@ -10,7 +10,11 @@ import { renderProject } from "./render.js";
 import { CreateError } from "./errors.js";
 import { filesBelowSorted, inspectTarget, writeProject, type Target } from "./generate.js";
 import { nameProblem, normaliseName, oneLine, projectNames, type ProjectNames } from "./names.js";
-import { gitInit } from "./toolchain.js";
+import { initRepository } from "./git.js";
+import { compareVersions, installedTools } from "./toolchain.js";
+import { DUNE_LANG } from "./render.js";
+import { enclosingDune, enclosingNote, type Enclosing } from "./workspace.js";
+import { undoable } from "./interrupt.js";
 
 export { CreateError } from "./errors.js";
 export { loadCatalog, findTemplate } from "./catalog.js";
@@ -38,6 +42,8 @@ export interface Plan {
   manifest: Manifest;
   names: ProjectNames;
   author: string;
+  /** The dune project or workspace the target is inside, if any: the project then gets a dune-workspace file. */
+  enclosing?: Enclosing;
 }
 
 /** Where the project goes and what it is called: the checks that need no template. */
@@ -56,7 +62,8 @@ function placeAndName(request: Omit<CreateRequest, "template">) {
 /** Checks a request before anything is asked or written; throws a CreateError saying what is wrong. */
 export function plan(request: CreateRequest): Plan {
   const place = placeAndName(request);
-  return { ...place, manifest: findTemplate(loadCatalog(), request.template, request.variant, request.approaches) };
+  const manifest = findTemplate(loadCatalog(), request.template, request.variant, request.approaches);
+  return { ...place, manifest, enclosing: enclosingDune(place.target.path) };
 }
 
 /** What is wrong with a partial request (the prompts validate with it); undefined when nothing is. */
@@ -84,6 +91,8 @@ export interface CreateResult {
   dryRun: boolean;
   /** The commands to run next, from the project's directory. */
   next: string[];
+  /** What the user should know about where the project landed. */
+  notes: string[];
 }
 
 /**
@@ -95,6 +104,7 @@ export async function create(
   render: (p: Plan, staging: string) => Promise<void> = async (p, staging) => void renderProject(p, staging),
 ): Promise<CreateResult> {
   const p = plan(request);
+  const tools = await installedTools();
   const result = (files: string[], git: CreateResult["git"], dryRun: boolean): CreateResult => ({
     directory: p.target.path,
     ...p.names,
@@ -104,27 +114,37 @@ export async function create(
     files,
     git,
     dryRun,
-    next: nextCommands(p.manifest),
+    next: nextCommands(p.manifest, tools, p.enclosing?.workspace ?? false),
+    notes: p.enclosing ? [enclosingNote(p.enclosing)] : [],
   });
   if (request.dryRun) {
     const scratch = mkdtempSync(resolve(tmpdir(), "create-ocaml-parallel-dry-run-"));
-    try {
+    const remove = () => rmSync(scratch, { recursive: true, force: true });
+    const files = await undoable(remove, async () => {
       await render(p, scratch);
-      return result(filesBelowSorted(scratch), "skipped", true);
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
+      return filesBelowSorted(scratch);
+    });
+    remove();
+    return result(files, "skipped", true);
   }
   const files = await writeProject(p.target, (staging) => render(p, staging));
-  const git = request.git === false ? "skipped" : await gitInit(p.target.path);
+  const git = request.git === false ? "skipped" : await initRepository(p.target.path);
   return result(files, git, false);
 }
 
-export function nextCommands(m: Manifest): string[] {
+/**
+ * What to run next, with what is installed: opam (initialised first if it is
+ * not), else a recent enough dune alone, else how to get opam. `root`: the
+ * project is inside another dune workspace, so dune is told where its root is.
+ */
+export function nextCommands(m: Manifest, tools: Awaited<ReturnType<typeof installedTools>>, root: boolean): string[] {
+  const dune = (command: string) => (root ? command.replace(/^dune (\w+)/, "dune $1 --root .") : command);
+  const build = [dune("dune build"), dune("dune test"), dune(runCommand(m))];
+  if (!tools.opam && tools.dune && compareVersions(tools.dune, DUNE_LANG) >= 0) return build;
   return [
+    ...(tools.opam === "uninitialised" ? ["opam init"] : []),
+    ...(tools.opam ? [] : ["# install opam first: https://opam.ocaml.org/doc/Install.html"]),
     "opam install . --deps-only --with-test",
-    "opam exec -- dune build",
-    "opam exec -- dune test",
-    `opam exec -- ${runCommand(m)}`,
+    ...build.map((c) => `opam exec -- ${c}`),
   ];
 }

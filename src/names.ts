@@ -1,7 +1,10 @@
 /**
  * Project name → opam package, OCaml library and module names, and the
- * reasons a name cannot work. Pure: used by the flags and the prompts alike.
+ * reasons a name cannot work. Used by the flags and the prompts alike.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { templatesDir } from "./catalog.js";
 
 export interface ProjectNames {
   /** opam package and dune project name, e.g. `my-app`. */
@@ -20,19 +23,52 @@ const KEYWORDS = new Set(
   effect`.split(/\s+/),
 );
 
-// Modules of the stdlib, the libraries shipped with the compiler, and the
-// generated project's own modules: a library of the same name shadows them.
-const RESERVED = new Set(
-  `stdlib arg array arrayLabels atomic bigarray bool buffer bytes byteslabels callback
-  char complex condition digest domain dynarray effect either ephemeron filename float
-  format fun gc hashtbl in_channel int int32 int64 iarray lazy lexing list listlabels map
-  marshal moreLabels mutex nativeint obj oo option out_channel parsing pervasives printexc
-  printf queue random result scanf semaphore seq set std_exit string stringlabels sys type
-  uchar unit weak unix unixlabels thread threads event str dynlink runtime_events
-  ocaml dune odoc main workload parallel test ocamlfind findlib compiler-libs`
-    .toLowerCase()
-    .split(/\s+/),
-);
+/**
+ * What a project must not be called, per template, as the toolchain says
+ * (templates/name-clashes.json, written by scripts/name-clashes.mjs): the opam
+ * packages its project depends on; the libraries it builds with, all they pull in included; the top-level
+ * modules linked into its programs; and the modules, libraries and executables
+ * the generated project defines itself. A project's library of the same name
+ * would shadow or be shadowed by one of them, and the build would fail.
+ */
+interface Clashes {
+  stdlib: string[];
+  templates: Record<string, { packages: string[]; libraries: string[]; modules: string[]; own: string[] }>;
+}
+
+let clashes: Clashes | undefined;
+const recorded = () =>
+  (clashes ??= JSON.parse(readFileSync(join(templatesDir, "name-clashes.json"), "utf8")) as Clashes);
+
+/** "a", "a and b", "a, b and c" */
+const listed = (items: string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
+
+/** Why the library `library` (from package `name`) cannot be built beside what the templates use, if it cannot. */
+function clash(name: string, library: string): string | undefined {
+  const { stdlib, templates } = recorded();
+  const where = (has: (t: Clashes["templates"][string]) => string | undefined) =>
+    Object.entries(templates).flatMap(([id, t]) => {
+      const found = has(t);
+      return found ? [{ id, found }] : [];
+    });
+  const own = where((t) => t.own.find((n) => n === library));
+  if (own.length)
+    return `"${name}" clashes with a module of the generated project (${own[0].found} in the ${listed(own.map((o) => o.id))} templates); pick another name`;
+  // the project's library is wrapped in the module `Library` (library name capitalised)
+  const module = library[0].toUpperCase() + library.slice(1);
+  const standard = stdlib.find((m) => m === module);
+  if (standard) return `"${name}" clashes with a module of OCaml's standard library (${standard}); pick another name`;
+  const packages = where((t) => t.packages.find((p) => p === name || p.replace(/-/g, "_") === library));
+  if (packages.length)
+    return `"${name}" clashes with the opam package "${packages[0].found}" that templates depend on (${listed(packages.map((p) => p.id))}); pick another name`;
+  const modules = where((t) => t.modules.find((m) => m === module));
+  if (modules.length)
+    return `"${name}" clashes with a module that templates link (${modules[0].found}, in ${listed(modules.map((m) => m.id))}); pick another name`;
+  const libraries = where((t) => t.libraries.find((l) => [l, l.split(".")[0]].some((x) => x === name || x.replace(/-/g, "_") === library)));
+  if (libraries.length)
+    return `"${name}" clashes with the library "${libraries[0].found}" that templates depend on (${listed(libraries.map((l) => l.id))}); pick another name`;
+  return undefined;
+}
 
 const MAX_LENGTH = 64;
 
@@ -46,7 +82,9 @@ export function normaliseName(raw: string): string {
 
 /**
  * Why `name` (already normalised) cannot be a project name, or undefined if it can.
- * `dependencies` are the opam packages and dune libraries the templates use.
+ * `dependencies` are the opam packages and dune libraries the templates name
+ * (catalog.ts's dependencyNames). A name is refused when it clashes with any
+ * template's, so the same names work whichever template is chosen.
  */
 export function nameProblem(name: string, dependencies: readonly string[] = []): string | undefined {
   if (name === "") return "the project name is empty";
@@ -60,10 +98,11 @@ export function nameProblem(name: string, dependencies: readonly string[] = []):
   if (/[-_]{2}|[-_]$/.test(name)) return `"${name}" must not end with or repeat "-" or "_"`;
   const library = name.replace(/-/g, "_");
   if (KEYWORDS.has(library)) return `"${name}" is an OCaml keyword; pick another name`;
-  if (RESERVED.has(library) || RESERVED.has(name))
-    return `"${name}" clashes with a module of OCaml's standard distribution or of the generated project; pick another name`;
-  const clash = dependencies.find((d) => d === name || d.split(".")[0].replace(/-/g, "_") === library);
-  if (clash) return `"${name}" clashes with the library "${clash}" that templates depend on; pick another name`;
+  const clashing = clash(name, library);
+  if (clashing) return clashing;
+  // the manifests' own names, should the record lag behind them
+  const dependency = dependencies.find((d) => d === name || d.split(".")[0].replace(/-/g, "_") === library);
+  if (dependency) return `"${name}" clashes with the library "${dependency}" that templates depend on; pick another name`;
   return undefined;
 }
 

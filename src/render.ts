@@ -8,9 +8,10 @@ import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import Handlebars from "handlebars/runtime";
 import { runCommand, templatesDir, type Manifest, type OpamDependency } from "./catalog.js";
+import { formatDune, isDuneFile } from "./dune-format.js";
 import { oneLine, type ProjectNames } from "./names.js";
 import { templateSpec } from "./template-specs.js";
-
+import type { Enclosing } from "./workspace.js";
 
 /** A double-quoted string for OCaml source and opam files. */
 export const quoted = (s: string) => `"${oneLine(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -31,12 +32,21 @@ engine.registerHelper("join", (list: string[]) => list.join(" "));
 engine.registerHelper("opamField", (name: string, value: string) => opamField(name, quoted(value)));
 engine.registerHelper("opamList", (name: string, value: string) => opamField(name, `[${quoted(value)}]`));
 
-// ` (libraries a b c))` closing its stanza, as `dune fmt` lays it out: on one
-// line when that line (both parentheses included) fits in 78 columns, else one per line.
-engine.registerHelper("duneLibrariesField", (items: string[]) => {
-  const line = ` (libraries ${items.join(" ")}))`;
-  return line.length <= 78 ? line : ` (libraries\n${items.map((i) => `  ${i}`).join("\n")}))`;
-});
+engine.registerHelper("article", (title: string) => article(title));
+
+// Letters whose name starts with a vowel sound: "an MPI", "an SSH", but "a URL".
+const VOWEL_LETTER = /^[aefhilmnorsx]/i;
+/**
+ * "A" or "An" before `title`, by how it sounds: a word spelled out letter by letter
+ * (all capitals like MPI, or no vowel to say, like Rpc) by its first letter's name;
+ * any other by its first letter, "u" and "eu" sounding "you" ("a Unix", "a Euler").
+ */
+export function article(title: string): "A" | "An" {
+  const word = /^[A-Za-z]+/.exec(title)?.[0] ?? "";
+  const spelled = (word.length > 1 && word === word.toUpperCase()) || !/[aeiouy]/i.test(word);
+  if (spelled) return VOWEL_LETTER.test(word) ? "An" : "A";
+  return /^([aio]|e(?!u)|u(?!ni|s[eu]|ti|r[aeiou]))/i.test(word) ? "An" : "A";
+}
 
 // dune prints the .opam with OCaml's Format at margin 78: a field longer than
 // 77 bytes moves its value to the next line (a list, inside the brackets).
@@ -75,12 +85,19 @@ export function opamDepends(m: Manifest, duneLang: string): string {
 }
 
 export const DUNE_LANG = "3.11";
+/**
+ * The ocamlformat the generated code is formatted with, pinned in its `.ocamlformat`
+ * (test/format.test.ts checks it is the toolchain's).
+ */
+export const OCAMLFORMAT_VERSION = "0.29.0";
 
 export interface RenderInput {
   manifest: Manifest;
   names: ProjectNames;
   /** `Name <email>` for dune-project's authors and maintainers. */
   author: string;
+  /** Set when the project goes inside another dune project or workspace (see workspace.ts). */
+  enclosing?: Enclosing;
 }
 
 /** What the templates see. */
@@ -96,15 +113,21 @@ export function templateData({ manifest, names, author }: RenderInput) {
     duneDepends: duneDepends(manifest),
     opamDepends: opamDepends(manifest, DUNE_LANG),
     runCommand: runCommand(manifest),
-    // the compare template's approaches: each a dune library whose main module is NAME_approach
+    ocamlformatVersion: OCAMLFORMAT_VERSION,
+    // the compare template's approaches: each a dune library whose main module is NAME_approach,
+    // or a program of its own (its dune file is borrowed), which the bench runs
     chosen: (manifest.chosen ?? []).map((a) => ({
       ...a,
       library: `${a.name}_approach`,
       dependencies: [names.library, ...a.libraries],
       module: `${a.name[0].toUpperCase()}${a.name.slice(1)}_approach`,
       modules: Object.keys(a.borrow).filter((f) => f.endsWith(".ml")).map((f) => f.replace(/^.*\/|\.ml$/g, "")).sort(),
+      // an OCaml list of string literals
+      command: a.program?.command.map((word) => JSON.stringify(word)).join("; "),
     })),
-    approachLibraries: (manifest.chosen ?? []).map((a) => `${a.name}_approach`),
+    libraryApproaches: (manifest.chosen ?? []).filter((a) => !a.program).map((a) => a.name),
+    approachLibraries: (manifest.chosen ?? []).filter((a) => !a.program).map((a) => `${a.name}_approach`),
+    programExecutables: (manifest.chosen ?? []).flatMap((a) => (a.program ? [a.program.executable] : [])),
     // what dune derives from dune-project's (source (github username/NAME))
     homepage: `https://github.com/username/${names.package}`,
     bugReports: `https://github.com/username/${names.package}/issues`,
@@ -136,7 +159,7 @@ export const layersOf = (m: Manifest) => ["_shared", ...m.layers, m.name, ...(m.
  * Writes the project into `destination` (which must exist) and returns the
  * relative paths written, sorted. `.hbs` files are rendered, others copied.
  */
-export function renderProject(input: RenderInput, destination: string): string[] {
+export function renderProject(input: RenderInput, destination: string, place: (output: string) => string | undefined = (o) => o): string[] {
   const data = templateData(input);
   // output path → source path under templates/
   const sources = new Map<string, string>();
@@ -146,11 +169,24 @@ export function renderProject(input: RenderInput, destination: string): string[]
   // files taken from other templates (the compare template reuses the approaches' own code)
   for (const borrowed of [input.manifest.borrow ?? {}, ...(input.manifest.chosen ?? []).map((a) => a.borrow)])
     for (const [output, source] of Object.entries(borrowed)) sources.set(outputPath(output, input.names), source);
+  // `place` maps a file to where it goes, or leaves it out (add.ts: lib/, bin/, test/ into a folder of a project)
+  const written: string[] = [];
   for (const [output, source] of sources) {
-    const target = join(destination, output);
+    const path = place(output);
+    if (path === undefined) continue;
+    const target = join(destination, path);
     mkdirSync(dirname(target), { recursive: true });
-    if (source.endsWith(".hbs")) writeFileSync(target, engine.template(templateSpec(source))(data));
-    else copyFileSync(join(templatesDir, source), target);
+    if (!source.endsWith(".hbs")) copyFileSync(join(templatesDir, source), target);
+    else {
+      const text = engine.template(templateSpec(source))(data);
+      // laid out as dune lays it out, for any name length: `dune build @fmt` passes
+      writeFileSync(target, isDuneFile(output) ? formatDune(text) : text);
+    }
+    written.push(path);
   }
-  return [...sources.keys()].sort();
+  if (!input.enclosing) return written.sort();
+  // a dune-workspace file makes dune take the project as a root, not as part of the project around it
+  writeFileSync(join(destination, "dune-workspace"), formatDune(`(lang dune ${DUNE_LANG})`));
+  return [...written, "dune-workspace"].sort();
 }
+

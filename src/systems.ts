@@ -37,6 +37,16 @@ export interface Systems {
 
 const file = fileURLToPath(new URL("../templates/systems.json", import.meta.url));
 const templateName = pattern(/^[a-z][a-z0-9-]*$/, "a template name");
+
+// The OCaml versions a system works with: clauses separated by "; ", each one
+// of `any`, a bound (`>= 5.1, < 5.3`, or a package's: `picos_mux >= 5.0`),
+// `4.x only`, `3.12 era`, optionally followed by a note in parentheses.
+const bound = String.raw`(?:[<>]=?|=) \d+(?:\.\d+)*`;
+const clause = String.raw`(?:any|(?:[a-z][a-z0-9_-]* )?${bound}(?:, ${bound})*|\d+\.x only|(?:OCaml )?\d+(?:\.\d+)? era)(?: \([^()]+\))?`;
+const ocamlBounds = pattern(
+  new RegExp(`^${clause}(?:; ${clause})*$`),
+  'OCaml bounds: "any", ">= 5.1, < 5.3", "picos_mux >= 5.0", "4.x only" or "3.12 era", each with an optional "(note)", separated by "; "',
+);
 const validate = record({
   checked: str,
   systems: listOf(
@@ -46,7 +56,7 @@ const validate = record({
       kind: oneOf(["io-concurrency", "multicore", "distributed"]),
       status: oneOf(STATUSES),
       latest: str,
-      ocaml: str,
+      ocaml: ocamlBounds,
       platforms: str,
       url: pattern(/^https?:\/\//, "a URL"),
       template: optional(record({ name: templateName, variant: optional(templateName) })),
@@ -99,10 +109,23 @@ export function findSystem(systems: Systems, name: string): System | undefined {
 
 const templateFlags = (t: { name: string; variant?: string }) => `--template ${t.name}${t.variant ? ` --variant ${t.variant}` : ""}`;
 
+/** The `ocaml` field as words: "any OCaml", "OCaml >= 5.1, < 5.3", "picos_mux: OCaml >= 5.0", "OCaml 3.12 era". */
+export function ocamlText(bounds: string): string {
+  return bounds
+    .split("; ")
+    .map((c) => {
+      if (c.startsWith("any")) return `any OCaml${c.slice("any".length)}`;
+      if (c.startsWith("OCaml ")) return c;
+      const [, pkg, rest] = /^([a-z][a-z0-9_-]*) (.*)$/.exec(c) ?? [];
+      return pkg ? `${pkg}: OCaml ${rest}` : `OCaml ${c}`;
+    })
+    .join("; ");
+}
+
 /** What to do instead of asking for a system that is not a template name. */
 export function adviceFor(s: System): string {
   if (s.template) return `${s.title} is covered by ${templateFlags(s.template)}`;
-  return `${s.title} has no template: ${s.why} (${s.status}; latest ${s.latest}; OCaml ${s.ocaml}). Use instead: ${s.instead!
+  return `${s.title} has no template: ${s.why} (${s.status}, latest ${s.latest}, ${ocamlText(s.ocaml)}). Use instead: ${s.instead!
     .map((t) => `--template ${t}`)
     .join(", or ")}. See --list --all`;
 }
@@ -117,7 +140,8 @@ export function systemsListing({ checked, systems }: Systems): string {
       ...systems
         .filter((s) => s.kind === kind)
         .flatMap((s) => [
-          `  ${s.name.padEnd(width)}  ${s.status.padEnd(12)}  ${s.latest}; OCaml ${s.ocaml}; ${s.platforms}`,
+          // " | " between the facts: they hold "; " themselves
+          `  ${s.name.padEnd(width)}  ${s.status.padEnd(12)}  ${[s.latest, ocamlText(s.ocaml), s.platforms].join(" | ")}`,
           `  ${"".padEnd(width)}  ${s.template ? `→ ${templateFlags(s.template)}` : `no template: ${s.why}; use ${s.instead!.join(" or ")}`}`,
         ]),
       "",

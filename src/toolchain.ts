@@ -5,10 +5,13 @@
  * that spawns nothing does not pay for it.
  */
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Options, ResultPromise } from "execa";
-import { runCommand, type Manifest } from "./catalog.js";
+import { librariesOf, runCommand, type Manifest } from "./catalog.js";
 import { CreateError } from "./errors.js";
+import { DUNE_LANG } from "./render.js";
+import { atRoot, enclosingDune } from "./workspace.js";
 
 export async function run(file: string, args: string[], options: Options = {}) {
   const { execa } = await import("execa");
@@ -37,6 +40,8 @@ async function versionOf(file: string, args: string[], cwd?: string): Promise<st
 
 export interface Tools {
   opam?: string;
+  /** Whether opam was initialised (`opam init`): without it, opam can do nothing. */
+  opamReady?: boolean;
   dune?: string;
   /** The OCaml that builds the project: the current switch's, or the one on PATH. */
   ocaml?: string;
@@ -46,11 +51,28 @@ export interface Tools {
 
 export async function detectTools(cwd: string): Promise<Tools> {
   const [opam, dune] = await Promise.all([versionOf("opam", ["--version"]), versionOf("dune", ["--version"])]);
-  const opamSwitch = opam ? await versionOf("opam", ["switch", "show"], cwd) : undefined;
+  // opam answers "Opam has not been initialised, please run `opam init'" (exit 50) to everything but --version
+  const opamReady = opam !== undefined && (await versionOf("opam", ["var", "root"], cwd)) !== undefined;
+  const opamSwitch = opamReady ? await versionOf("opam", ["switch", "show"], cwd) : undefined;
   const ocaml = opamSwitch
     ? await versionOf("opam", ["exec", "--", "ocamlc", "-vnum"], cwd)
     : await versionOf("ocamlc", ["-vnum"]);
-  return { opam, dune, ocaml, opamSwitch };
+  return { opam, opamReady, dune, ocaml, opamSwitch };
+}
+
+/**
+ * What is installed, for the commands printed after writing, without the cost
+ * of detectTools: opam and its root's config file (what `opam init` writes),
+ * and dune's version only when opam is missing.
+ */
+export async function installedTools(): Promise<{ opam?: "ready" | "uninitialised"; dune?: string }> {
+  if (onPath("opam"))
+    return { opam: existsSync(join(process.env.OPAMROOT || join(homedir(), ".opam"), "config")) ? "ready" : "uninitialised" };
+  if (!onPath("dune")) return {};
+  // loaded here: most runs never need it
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync("dune", ["--version"], { encoding: "utf8", timeout: 10_000 });
+  return { dune: r.status === 0 ? r.stdout.trim() : undefined };
 }
 
 /** Compares dotted versions numerically: "5.10" > "5.4". */
@@ -97,13 +119,15 @@ export function stopRunningStep(signal: NodeJS.Signals) {
 
 const MINUTE = 60_000;
 
+const installOpam = "Install opam (https://opam.ocaml.org/doc/Install.html)";
+const opamCommands = (dir: string) => `in ${dir}: opam switch create . --deps-only --with-test -y && opam exec -- dune build`;
+
 /**
- * Installs the project's dependencies (opam) and runs `dune build`, `dune test`
- * and, with `run`, the starter; each step's output goes to `_build/create-ocaml-parallel.log`.
- * A missing tool or too old an OCaml is a CreateError (exit 1); a failing step, exit 2.
+ * How the project would be built with these tools: with opam (which switch) or
+ * with dune alone. A build that cannot work is a CreateError (exit 1) saying
+ * why and what to do, raised before anything runs.
  */
-export async function buildProject(dir: string, manifest: Manifest, options: BuildOptions = {}): Promise<BuildReport> {
-  const tools = await detectTools(dir);
+export function buildMode(tools: Tools, manifest: Manifest, dir: string, switchMode?: SwitchMode): BuildReport["with"] {
   const missing = manifest.system.filter((s) => s.command && !onPath(s.command));
   if (missing.length)
     throw new CreateError(
@@ -114,29 +138,84 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
       }; the project is written.`,
     );
   if (!tools.opam && !tools.dune)
-    throw new CreateError(
-      `neither opam nor dune is installed, so the project was written but not built. Install opam (https://opam.ocaml.org/doc/Install.html), then in ${dir}: opam switch create . --deps-only --with-test -y && opam exec -- dune build`,
-    );
-  const mode: BuildReport["with"] = !tools.opam
+    throw new CreateError(`neither opam nor dune is installed, so the project was written but not built. ${installOpam}, then ${opamCommands(dir)}`);
+  // opam installed but never initialised can do nothing: dune alone may still build, unless opam was asked for
+  if (tools.opam && !tools.opamReady && (switchMode || !tools.dune))
+    throw new CreateError(`opam is installed but was never initialised, so the project was written but not built. Run opam init, then ${opamCommands(dir)}`);
+  const mode: BuildReport["with"] = !tools.opamReady
     ? "dune"
-    : (options.switchMode ?? (tools.opamSwitch ? "current" : "local")) === "local"
+    : (switchMode ?? (tools.opamSwitch ? "current" : "local")) === "local"
       ? "opam-local"
       : "opam-current";
   if (mode === "opam-current" && !tools.opamSwitch)
     throw new CreateError("opam has no current switch: pass --switch local to create one in the project, or create one (opam switch create 5.4.1)");
-  if (mode === "dune") options.note?.(`opam not found: building with the dune on PATH (${tools.dune}); its libraries must be installed already`);
-  // a local switch brings its own compiler; otherwise the one there must be recent enough
-  if (mode !== "opam-local") {
-    if (!tools.ocaml) throw new CreateError("no OCaml compiler found (ocamlc): install OCaml, or pass --switch local to let opam create one");
-    if (compareVersions(tools.ocaml, manifest.ocaml) < 0)
-      throw new CreateError(
-        `OCaml ${tools.ocaml} is older than ${manifest.ocaml}, which the ${manifest.name} template needs. ${
-          tools.opam ? "Pass --switch local to build in a new switch, or" : "Install opam and pass --switch local, or"
-        } switch to a newer compiler (opam switch create ${manifest.ocaml}.0).`,
-      );
-  }
+  // a local switch brings its own compiler and dune; otherwise those here must be recent enough
+  if (mode === "opam-local") return mode;
+  const problems = [
+    !tools.ocaml && "no OCaml compiler was found (ocamlc).",
+    tools.ocaml && compareVersions(tools.ocaml, manifest.ocaml) < 0 && `OCaml ${tools.ocaml} is older than ${manifest.ocaml}, which the ${manifest.name} template needs.`,
+    mode === "dune" && compareVersions(tools.dune ?? "0", DUNE_LANG) < 0 && `dune ${tools.dune} is older than ${DUNE_LANG}, the dune language of the project's dune-project.`,
+  ].filter(Boolean);
+  if (problems.length)
+    throw new CreateError(
+      `${problems.join(" ")} The project was written but not built. ${
+        tools.opamReady
+          ? `Pass --switch local to build in a new switch, or switch to a newer compiler (opam switch create ${manifest.ocaml}.0).`
+          : `${tools.opam ? "Run opam init" : installOpam}, then ${opamCommands(dir)} (a switch brings its own compiler and dune).`
+      }`,
+    );
+  return mode;
+}
 
-  const exec = (command: string[]) => (mode === "dune" ? command : ["opam", "exec", ...(mode === "opam-local" ? ["--switch", dir] : []), "--", ...command]);
+const detected = new Map<string, Promise<Tools>>();
+/**
+ * The question offering to build after writing, or undefined when the build
+ * could not work here (the commands printed after writing then say what would).
+ */
+export async function buildOffer(manifest: Manifest, cwd: string): Promise<{ message: string; default: boolean } | undefined> {
+  if (!detected.has(cwd)) detected.set(cwd, detectTools(cwd));
+  const tools = await detected.get(cwd)!;
+  try {
+    if (buildMode(tools, manifest, cwd) !== "dune") return { message: "Install the dependencies with opam, then build and test?", default: true };
+    return { message: `Build and test now? (${tools.opam ? "opam is not initialised" : "opam was not found"}: with dune ${tools.dune} alone)`, default: false };
+  } catch (error) {
+    if (error instanceof CreateError) return undefined;
+    throw error;
+  }
+}
+
+/** The dune libraries and ppx rewriters of `manifest` that `dune installed-libraries` does not list. */
+async function librariesMissing(dir: string, manifest: Manifest): Promise<string[]> {
+  const r = await run("dune", ["installed-libraries", "--root", dir], { cwd: dir, timeout: 60_000 });
+  const installed = new Set(String(r.stdout).split("\n").map((l) => l.split(/\s/)[0]));
+  return [...librariesOf(manifest), ...(manifest.dune.preprocess ?? [])].filter((l) => !installed.has(l));
+}
+
+/**
+ * Installs the project's dependencies (opam) and runs `dune build`, `dune test`
+ * and, with `run`, the starter; each step's output goes to `_build/create-ocaml-parallel.log`.
+ * A build that cannot work here (see buildMode) is a CreateError (exit 1); a failing step, exit 2.
+ */
+export async function buildProject(dir: string, manifest: Manifest, options: BuildOptions = {}): Promise<BuildReport> {
+  const tools = await detectTools(dir);
+  const mode = buildMode(tools, manifest, dir, options.switchMode);
+  if (mode === "dune") {
+    const why = tools.opam ? "opam is not initialised" : "opam was not found";
+    const missing = await librariesMissing(dir, manifest);
+    if (missing.length)
+      throw new CreateError(
+        `${why}, and dune alone cannot build the project: these libraries are not installed: ${missing.join(", ")}. ${
+          tools.opam ? "Run opam init" : installOpam
+        }, then ${opamCommands(dir)}`,
+      );
+    options.note?.(`${why}: building with the dune on PATH (${tools.dune}) and the libraries installed already`);
+  }
+  // inside another dune workspace, dune builds the project alone only when told its root
+  const root = enclosingDune(dir)?.workspace ? dir : undefined;
+  const exec = (command: string[]) => {
+    const rooted = atRoot(command, root);
+    return mode === "dune" ? rooted : ["opam", "exec", ...(mode === "opam-local" ? ["--switch", dir] : []), "--", ...rooted];
+  };
   const steps: [string, string[], number][] = [];
   if (mode === "opam-local") steps.push(["install dependencies", ["opam", "switch", "create", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
   if (mode === "opam-current") steps.push(["install dependencies", ["opam", "install", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);

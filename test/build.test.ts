@@ -2,14 +2,18 @@
  * --build and --run with the real opam and dune. Inside the Debian forky chroot
  * the built CLI runs on the chroot's Node, opam installs from an offline
  * repository the test makes (see offlineOpamRepository), and dune builds against
- * Debian's OCaml 5.4 and libraries. On the host, bookworm's OCaml 4.13 plays the
- * too-old compiler.
+ * Debian's OCaml 5.4 and libraries. On the host, bookworm's OCaml 4.13 and dune 2.9
+ * (.ci/run installs them) play the too-old compiler and dune; without them those
+ * tests are skipped, saying so.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exists, outputOf, runCli, tempDir } from "./helpers/cli.js";
+import { compareVersions } from "../src/toolchain.js";
+import { cliPath, exists, outputOf, runCli, tempDir } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
+import { Terminal } from "./helpers/terminal.js";
 
 afterAll(removeForkyWorkDirs);
 
@@ -109,44 +113,153 @@ describe("--build in the current switch", () => {
   }, slow);
 });
 
+/** A PATH inside the chroot: a folder linking every tool of /usr/bin but those named. */
+const pathWithout = (inside: string, ...hidden: string[]) =>
+  `mkdir -p ${inside}/bin && for f in /usr/bin/*; do case "\${f##*/}" in ${hidden.join("|")}) ;; *) ln -s "$f" ${inside}/bin/ ;; esac; done && export PATH=${inside}/bin`;
+
+/** A PATH on the host with node and, when there, the host's own tools named (but never opam). */
+function hostPath(...tools: string[]) {
+  const bin = tempDir("cop-bin-");
+  symlinkSync(process.execPath, join(bin, "node"));
+  for (const tool of tools) {
+    const found = hostTool(tool);
+    if (found) symlinkSync(found, join(bin, tool));
+  }
+  return bin;
+}
+const hostTool = (tool: string) => {
+  try {
+    return execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+};
+const hostVersion = (tool: string, args: string[]) => {
+  try {
+    return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+};
+/** The host's old OCaml and dune (Debian bookworm's 4.13 and 2.9, from .ci/run), or why a test cannot use them. */
+const host = { ocaml: hostVersion("ocamlc", ["-vnum"]), dune: hostVersion("dune", ["--version"]) };
+const noOldOcaml = host.ocaml && compareVersions(host.ocaml, "5.0") < 0 ? undefined : `needs an OCaml older than 5.0 on this machine (found: ${host.ocaml ?? "none"}); .ci/run installs Debian bookworm's`;
+const noOldDune = host.dune && compareVersions(host.dune, "3.11") < 0 ? undefined : `needs a dune older than 3.11 on this machine (found: ${host.dune ?? "none"}); .ci/run installs Debian bookworm's`;
+
+for (const reason of [noOldOcaml, noOldDune]) if (reason) console.warn(`test/build.test.ts: a test is skipped: it ${reason}`);
+
+/** The "Next:" block the CLI printed. */
+const nextBlock = (stdout: unknown) => String(stdout).slice(String(stdout).indexOf("Next:"));
+
 describe("without opam", () => {
-  it("builds with dune alone when the libraries are installed, and says so", async () => {
+  it("builds with dune alone when the libraries are installed, and says so; Next: shows dune's commands", async () => {
     const [, inside] = forkyWorkDir(root, "dune-only-");
-    // opam hidden: PATH is a folder linking every tool of /usr/bin but opam
-    const r = await inForky(
-      `cd ${inside} && mkdir bin && for f in /usr/bin/*; do [ "\${f##*/}" = opam ] || ln -s "$f" bin/; done && PATH=${inside}/bin node ${cli} app --template domains --build --run --no-git`,
-    );
+    const r = await inForky(`cd ${inside} && ${pathWithout(inside, "opam")} && node ${cli} app --template domains --build --run --no-git`);
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.all).toContain("opam not found: building with the dune on PATH");
+    expect(r.all).toContain("opam was not found: building with the dune on PATH (3.");
     expect(r.all).toContain("Built and tested with dune alone (no opam)");
     expect(r.all).toContain("results agree: yes");
+    expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}dune build\n {2}dune test\n {2}dune exec \.\/bin\/main\.exe --\n/);
   }, slow);
 
   it("says what to install when neither opam nor dune is there, and keeps the project", async () => {
     const cwd = tempDir();
-    // a PATH with node alone
-    const bin = tempDir("cop-bin-");
-    symlinkSync(process.execPath, join(bin, "node"));
-    const r = await runCli(["app", "-t", "domains", "--build"], { cwd, env: { PATH: bin } });
+    const r = await runCli(["app", "-t", "domains", "--build"], { cwd, env: { PATH: hostPath() } });
     expect(r.exitCode, outputOf(r)).toBe(1);
     expect(r.stderr).toMatch(/neither opam nor dune is installed.*Install opam/);
     expect(exists(join(cwd, "app/dune-project"))).toBe(true);
     expect(exists(join(cwd, "app/_build"))).toBe(false);
+    expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}# install opam first: https:\/\/opam\.ocaml\.org\/doc\/Install\.html\n {2}opam install \. --deps-only --with-test\n/);
   });
 
   it("names the system package a template needs when it is missing (MPI), with the install command", async () => {
     const cwd = tempDir();
-    const r = await runCli(["app", "-t", "mpi", "--build"], { cwd });
+    const r = await runCli(["app", "-t", "mpi", "--build"], { cwd, env: { PATH: hostPath("ocamlc", "dune") } });
     expect(r.exitCode, outputOf(r)).toBe(1);
     expect(r.stderr).toMatch(/the mpi template needs an MPI implementation .*\(mpirun not found\)\. Install it: sudo apt-get install libopenmpi-dev openmpi-bin/);
     expect(exists(join(cwd, "app/dune-project"))).toBe(true);
   });
 
-  it("refuses an OCaml older than the template's floor (the host's Debian bookworm OCaml 4.13)", async () => {
+  it("refuses an OCaml older than the template's floor (the host's Debian bookworm OCaml 4.13)", async (ctx) => {
+    if (noOldOcaml) ctx.skip(noOldOcaml);
     const cwd = tempDir();
-    const r = await runCli(["app", "-t", "domains", "--build"], { cwd });
+    const r = await runCli(["app", "-t", "domains", "--build"], { cwd, env: { PATH: hostPath("ocamlc", "dune") } });
     expect(r.exitCode, outputOf(r)).toBe(1);
     expect(r.stderr).toMatch(/OCaml 4\.13\.\d+ is older than 5\.0, which the domains template needs/);
     expect(exists(join(cwd, "app/dune-project"))).toBe(true);
   });
+
+  it("refuses a dune older than the project's dune language (the host's Debian bookworm dune 2.9): exit 1, nothing run, Next: says to get opam", async (ctx) => {
+    if (noOldDune) ctx.skip(noOldDune);
+    const cwd = tempDir();
+    const r = await runCli(["app", "-t", "parmap", "--build"], { cwd, env: { PATH: hostPath("ocamlc", "dune") } });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toMatch(/dune 2\.9\.\d+ is older than 3\.11, the dune language of the project's dune-project\. The project was written but not built\. Install opam/);
+    // no step started
+    expect(r.stderr).not.toMatch(/^(…|✓|✗) /m);
+    expect(exists(join(cwd, "app/dune-project"))).toBe(true);
+    expect(exists(join(cwd, "app/_build"))).toBe(false);
+    expect(nextBlock(r.stdout)).toContain("# install opam first");
+  });
+
+  it("does not offer to build when it could not work (dune 2.9, or no dune)", async () => {
+    for (const tools of noOldDune ? [[]] : [[], ["ocamlc", "dune"]]) {
+      const cwd = tempDir();
+      const t = new Terminal(["env", `PATH=${hostPath(...tools)}`, process.execPath, cliPath, "app", "domains", "--variant", "stdlib", "--no-git"], cwd);
+      try {
+        await t.waitFor(/Write the .*\?/);
+        t.keys("Enter");
+        const screen = await t.waitFor(/\[exit \d+\]/);
+        expect(screen, tools.join(" ")).toContain("[exit 0]");
+        expect(screen).not.toMatch(/Build and test|build and test\?/);
+        expect(exists(join(cwd, "app/dune-project"))).toBe(true);
+      } finally {
+        t.close();
+      }
+    }
+  });
+});
+
+describe("opam installed but never initialised", () => {
+  /** An OPAMROOT that `opam init` never saw, as right after `apt install opam`. */
+  const fresh = (inside: string) => `export OPAMROOT=${inside}/never-initialised OPAMYES=1 OPAMCOLOR=never; cd ${inside}`;
+
+  it("builds with dune alone when dune and the libraries are there, and says so", async () => {
+    const [outside, inside] = forkyWorkDir(root, "opam-uninit-");
+    const r = await inForky(`${fresh(inside)} && node ${cli} app --template parmap --build --run --no-git`);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain("opam is not initialised: building with the dune on PATH (3.");
+    expect(r.all).toContain("Built and tested with dune alone");
+    expect(r.all).toContain("results agree: yes");
+    expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}opam init\n {2}opam install \. --deps-only --with-test\n/);
+    expect(exists(join(outside, "never-initialised"))).toBe(false);
+  }, slow);
+
+  it("without dune, or with --switch: stops before running anything, saying to run opam init (exit 1), the project kept", async () => {
+    const [outside, inside] = forkyWorkDir(root, "opam-uninit-");
+    const noDune = await inForky(`${fresh(inside)} && ${pathWithout(inside, "dune")} && node ${cli} app --template domains --build --no-git`);
+    expect(noDune.exitCode, noDune.all).toBe(1);
+    expect(noDune.all).toMatch(/opam is installed but was never initialised, so the project was written but not built\. Run opam init, then in .*app: opam switch create \./);
+    expect(noDune.all).not.toContain("Opam has not been initialised");
+    expect(exists(join(outside, "app/dune-project"))).toBe(true);
+    expect(exists(join(outside, "app/_build"))).toBe(false);
+    const local = await inForky(`${fresh(inside)} && node ${cli} app2 --template domains --build --switch local --no-git`);
+    expect(local.exitCode, local.all).toBe(1);
+    expect(local.all).toMatch(/opam is installed but was never initialised.*Run opam init/);
+    expect(exists(join(outside, "app2/dune-project"))).toBe(true);
+  }, slow);
+});
+
+describe("inside another dune project", () => {
+  it("--build there builds the project on its own, with dune --root when the outer one is a workspace", async () => {
+    const [outside, inside] = forkyWorkDir(root, "nested-build-");
+    mkdirSync(join(outside, "outer"));
+    writeFileSync(join(outside, "outer/dune-workspace"), "(lang dune 3.11)\n");
+    writeFileSync(join(outside, "outer/dune"), "(rule (oops\n"); // what the outer project would fail on
+    const r = await inForky(`cd ${inside} && ${pathWithout(inside, "opam")} && node ${cli} outer/app --template domains --build --run --no-git`);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain("has a dune-workspace, so dune would build this project as part of that workspace: run dune here with --root .");
+    expect(r.all).toContain("results agree: yes");
+    expect(readFileSync(join(outside, "outer/app/_build/create-ocaml-parallel.log"), "utf8")).toContain(`$ dune build --root ${inside}/outer/app`);
+  }, slow);
 });

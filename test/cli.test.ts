@@ -1,10 +1,10 @@
 /** The built CLI as a child process, without a terminal: flags, messages, exit codes, what is on disk. */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog, runCommand } from "../src/catalog.js";
 import { execa } from "execa";
-import { cliPath, exists, outputOf, runCli, tempDir, tree } from "./helpers/cli.js";
+import { cliPath, exists, outputOf, repo, runCli, snapshot, tempDir, tree } from "./helpers/cli.js";
 
 const catalog = loadCatalog();
 
@@ -45,6 +45,66 @@ describe("information", () => {
     const r = await runCli(["--list", "--json"]);
     expect(JSON.parse(String(r.stdout))).toEqual(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })));
   });
+
+  it("--help lists every exit code the CLI uses, and the README lists the same", async () => {
+    const help = String((await runCli(["--help"])).stdout);
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const readmeCodes = readme.slice(readme.indexOf("Exit codes:"), readme.indexOf("\n\n", readme.indexOf("Exit codes:")));
+    for (const code of [0, 1, 2, 129, 130, 143]) {
+      expect(help.slice(help.indexOf("Exit codes:"))).toMatch(new RegExp(`\\b${code}\\b`));
+      expect(readmeCodes).toContain(`\`${code}\``);
+    }
+  });
+
+  it.each([
+    ["LANG=C", { LANG: "C" }],
+    ["LC_ALL=C over a UTF-8 LANG", { LANG: "en_US.UTF-8", LC_ALL: "C" }],
+    ["no locale at all (C)", {}],
+  ])("under %s, --list and --list --all print ASCII", async (_, env) => {
+    for (const args of [["--list"], ["--list", "--all"]]) {
+      const r = await runCli(args, { env: { LANG: undefined, LC_ALL: undefined, LC_CTYPE: undefined, ...env }, extendEnv: false });
+      expect(r.exitCode, outputOf(r)).toBe(0);
+      expect(r.stdout).toMatch(/^[\x00-\x7f]*$/);
+    }
+    const r = await runCli(["--list"], { env: { LANG: undefined, LC_ALL: undefined, LC_CTYPE: undefined, ...env }, extendEnv: false });
+    expect(r.stdout).toContain("OCaml >= 5.0");
+  });
+
+  it("under a UTF-8 locale (LC_CTYPE before LANG), they print ≥ and →", async () => {
+    const env = { LANG: "C", LC_ALL: undefined, LC_CTYPE: "C.UTF-8" };
+    expect((await runCli(["--list"], { env, extendEnv: false })).stdout).toContain("OCaml ≥ 5.0");
+    expect((await runCli(["--list", "--all"], { env, extendEnv: false })).stdout).toContain("→ --template domains");
+  });
+});
+
+describe("a closed or full standard output", () => {
+  /** The CLI with its stdout a pipe whose reader has already gone, as in `create-ocaml-parallel --help | true`. */
+  const intoClosedPipe = (args: string[], cwd = tempDir()) =>
+    execa("bash", ["-c", `{ sleep 0.3; exec "$@"; } | true; exit "\${PIPESTATUS[0]}"`, "bash", process.execPath, cliPath, ...args], { cwd, reject: false });
+
+  it.each([[["--help"]], [["--list", "--json"]], [["--list", "--all"]]])("%j | true: exit 0, no stack trace", async (args) => {
+    const r = await intoClosedPipe(args);
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+
+  it("writing a project with | true: exit 0, no trace, the project written", async () => {
+    const cwd = tempDir();
+    const r = await intoClosedPipe(["app", "-t", "domains", "--yes", "--no-git"], cwd);
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(exists(join(cwd, "app/app.opam"))).toBe(true);
+  });
+
+  it("> /dev/full: one line on stderr, exit 1, the project kept whole", async () => {
+    const [cwd, reference] = [tempDir(), tempDir()];
+    const args = ["app", "-t", "domains", "--yes", "--no-git"];
+    const r = await execa("bash", ["-c", 'exec "$@" > /dev/full', "bash", process.execPath, cliPath, ...args], { cwd, reject: false });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toBe("create-ocaml-parallel: writing to standard output failed: no space left on the device (ENOSPC)");
+    expect((await runCli(args, { cwd: reference })).exitCode).toBe(0);
+    expect(snapshot(join(cwd, "app"))).toEqual(snapshot(join(reference, "app")));
+  });
 });
 
 describe("an old Node", () => {
@@ -81,14 +141,50 @@ describe("writing a project", () => {
     expect(exists(join(cwd, "deep/er/Project Two/.git"))).toBe(false);
   });
 
-  it("writes into an existing empty directory, '.' included", async () => {
+  it("writes into an existing empty directory, '.' included, which stays the same folder with the same mode", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, "empty-one"));
+    chmodSync(join(cwd, "empty-one"), 0o751);
+    const before = statSync(join(cwd, "empty-one"));
     const r = await runCli([".", "domains", "--yes"], { cwd: join(cwd, "empty-one") });
     expect(r.exitCode, outputOf(r)).toBe(0);
     expect(exists(join(cwd, "empty-one/empty-one.opam"))).toBe(true);
     expect(r.stdout).not.toContain("cd ");
+    // not replaced: a shell in it is still in it
+    const after = statSync(join(cwd, "empty-one"));
+    expect([after.ino, after.mode & 0o7777]).toEqual([before.ino, 0o751]);
+    // no staging folder left, inside or beside
+    expect(readdirSync(cwd)).toEqual(["empty-one"]);
+    expect(readdirSync(join(cwd, "empty-one")).filter((f) => f.includes("create-ocaml-parallel"))).toEqual([]);
   });
+
+  it.each([
+    [0o022, 0o755],
+    [0o027, 0o750],
+  ])("a new project folder gets the mode the umask %o gives (%o), as mkdir would", async (umask, mode) => {
+    const cwd = tempDir();
+    const r = await execa("sh", ["-c", `umask ${umask.toString(8)} && exec "$@"`, "sh", process.execPath, cliPath, "app", "-t", "domains", "--yes", "--no-git"], { cwd, reject: false });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(statSync(join(cwd, "app")).mode & 0o777).toBe(mode);
+    expect(statSync(join(cwd, "app/lib")).mode & 0o777).toBe(mode);
+  });
+
+  it.each([["x$(touch pwned)"], ["it's `touch pwned`"], ["nl\nx"], ["./-dash"], ["sp ace;touch pwned"], ["é\\$HOME"]])(
+    "the printed cd line for %j, run by sh, enters the project and runs nothing",
+    async (directory) => {
+      const cwd = tempDir();
+      const r = await runCli([directory, "-t", "domains", "--name", "safe", "--yes", "--no-git"], { cwd });
+      expect(r.exitCode, outputOf(r)).toBe(0);
+      const out = String(r.stdout);
+      // the first command under "Next:", with the lines a newline in the name continues it on
+      const [first, ...rest] = out.slice(out.indexOf("Next:\n") + "Next:\n".length).split("\n");
+      const cd = [first, ...rest.slice(0, rest.findIndex((l) => l.startsWith("  ")))].join("\n").replace(/^ {2}/, "");
+      expect(cd).toMatch(/^cd /);
+      const pwd = await execa("sh", ["-c", `${cd} && pwd -P`], { cwd });
+      expect(pwd.stdout).toBe(realpathSync(join(cwd, directory)));
+      expect(readdirSync(cwd)).toEqual([directory.replace(/^\.\//, "")]);
+    },
+  );
 
   it("expands a leading ~ that the shell left alone (a quoted \"~/app\")", async () => {
     const home = tempDir("cop-home-");
@@ -125,6 +221,31 @@ describe("writing a project", () => {
     expect(r.stdout).toContain("dry run, nothing written");
     expect(r.stdout).toContain("  my-app.opam");
     expect(tree(cwd)).toEqual([]);
+  });
+
+  it("--force refuses a symbolic link where the project has a folder: nothing lands where it points", async () => {
+    const cwd = tempDir();
+    const elsewhere = tempDir("cop-elsewhere-");
+    mkdirSync(join(cwd, "proj"));
+    writeFileSync(join(cwd, "proj/notes.txt"), "mine");
+    symlinkSync(elsewhere, join(cwd, "proj/lib"));
+    const r = await runCli(["proj", "-t", "domains", "--force", "--no-git"], { cwd });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toMatch(/--force keeps your files, and these are in the way: lib \(a symbolic link\)\..*nothing was written/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(readdirSync(join(cwd, "proj")).sort()).toEqual(["lib", "notes.txt"]);
+  });
+
+  it("--force with a file where the project has a folder lists it as a conflict", async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, "proj"));
+    writeFileSync(join(cwd, "proj/lib"), "mine");
+    const r = await runCli(["proj", "-t", "domains", "--force", "--no-git"], { cwd });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toMatch(/these are in the way: lib \(a file where the project has a folder\)\..*nothing was written/);
+    expect(r.stderr).not.toContain("EEXIST");
+    expect(readdirSync(join(cwd, "proj"))).toEqual(["lib"]);
+    expect(readFileSync(join(cwd, "proj/lib"), "utf8")).toBe("mine");
   });
 
   it("--force adds the project beside the user's files and touches none of them", async () => {
@@ -176,7 +297,7 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
       writeFileSync(join(cwd, "full/keep.txt"), "x");
     }));
   it("--force where a new file would replace one of the user's", async () => {
-    const r = await refuse(["full", "-t", "domains", "--force"], /these would be replaced: README\.md, dune-project.*nothing was written/, (cwd) => {
+    const r = await refuse(["full", "-t", "domains", "--force"], /these are in the way: README\.md, dune-project\..*nothing was written/, (cwd) => {
       mkdirSync(join(cwd, "full"));
       writeFileSync(join(cwd, "full/README.md"), "mine");
       writeFileSync(join(cwd, "full/dune-project"), "mine");
@@ -187,6 +308,27 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
   it("a target below a file", () => refuse(["afile/sub", "-t", "domains"], /afile is a file/, (cwd) => writeFileSync(join(cwd, "afile"), "x")));
   it("a dangling symlink as target", () =>
     refuse(["link", "-t", "domains"], /link is a symbolic link to nothing/, (cwd) => symlinkSync(join(cwd, "nowhere"), join(cwd, "link"))));
+
+  it("an empty directory", () => refuse(["", "-t", "domains"], /the project directory is empty/));
+  it("an empty name", () => refuse(["app", "-t", "domains", "--name", "   "], /the project name is empty/));
+  it("--switch with a mode other than local or current", () =>
+    refuse(["app", "-t", "domains", "--build", "--switch", "global"], /--switch takes local or current, not "global"/));
+  it("--switch without --build", () => refuse(["app", "-t", "domains", "--switch", "local"], /--switch goes with --build or --run/));
+  it("--dry-run with --build", () => refuse(["app", "-t", "domains", "--dry-run", "--build"], /--dry-run writes nothing, so there is nothing to --build/));
+  it.each([
+    [["--template", "eio", "--template", "lwt"], "template"],
+    [["-t", "eio", "--template", "lwt"], "template"],
+    [["-t", "eio", "--name", "a", "--name=b"], "name"],
+  ])("an option given twice: %j", async (args, flag) => {
+    await refuse(["app", ...args], new RegExp(`^create-ocaml-parallel: --${flag} was given more than once; give it once$`));
+  });
+  it("a variant's id as a template: the flags that say it", () =>
+    refuse(["app", "-t", "domains-domainslib"], /"domains-domainslib" is the domains template's domainslib variant: pass --template domains --variant domainslib/));
+  it("a near miss of a variant's id: the flags that say it", () =>
+    refuse(["app", "-t", "domains-domainslb"], /Did you mean --template domains --variant domainslib\?/));
+  it.each([[["--list", "foo"]], [["--list", "--template", "eio"]], [["--list", "--all", "x"]]])("%j: --list takes nothing else", async (args) => {
+    await refuse(args, /--list takes only --all and --json, not: /);
+  });
 
   it("--json reports a refusal as JSON too", async () => {
     const r = await refuse(["app", "-t", "nope", "--json"], /unknown template/);

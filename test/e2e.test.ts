@@ -149,7 +149,9 @@ describe("compare", () => {
   const every = findTemplate(loadCatalog(), "compare", undefined, names.map((a) => a.name));
   it("with every approach: the test passes and the bench's CSV has a correct row per approach and worker count", async () => {
     const project = await generate(every, ["--approaches", every.chosen!.map((a) => a.name).join(",")]);
-    const r = await inForky(`cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 3 --csv 2>/dev/null`);
+    const r = await inForky(
+      `cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && dune build @fmt 2>&1 && opam lint starter.opam 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 3 --csv 2>/dev/null`,
+    );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toContain(`${every.chosen!.length} approaches agree with the sequential answers`);
     const csv = r.all.slice(r.all.indexOf("approach,workers,")).trim().split("\n");

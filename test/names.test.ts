@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { dependencyNames } from "../src/catalog.js";
+import { dependencyNames, templatesDir } from "../src/catalog.js";
 import { nameProblem, normaliseName, projectNames } from "../src/names.js";
 
 describe("project names", () => {
@@ -44,27 +46,65 @@ describe("project names", () => {
     ["let", /keyword/],
     ["module", /keyword/],
     ["effect", /keyword/],
-    ["unix", /clashes with a module/],
-    ["domain", /clashes with a module/],
-    ["thread", /clashes with a module/],
-    ["list", /clashes with a module/],
-    ["dune", /clashes/],
-    ["main", /clashes/],
-    ["workload", /clashes/],
+    ["unix", /clashes with a module that templates link \(Unix, in async, compare, domains, .*\)/],
+    ["domain", /clashes with a module of OCaml's standard library \(Domain\)/],
+    ["list", /clashes with a module of OCaml's standard library \(List\)/],
+    ["pqueue", /clashes with a module of OCaml's standard library \(Pqueue\)/],
+    ["std_exit", /standard library \(Std_exit\)/],
+    ["thread", /clashes with a module that templates link \(Thread, in/],
+    ["dune", /clashes with the opam package "dune"/],
+    ["ocaml", /clashes with the opam package "ocaml"/],
+    ["main", /clashes with a module of the generated project \(main in the/],
+    ["workload", /clashes with a module of the generated project/],
   ])("refuses %j", (name, reason) => {
     expect(nameProblem(name)).toMatch(reason);
   });
 
   it("refuses the templates' dependencies, in either spelling", () => {
-    expect(nameProblem("eio", ["eio_main", "eio"])).toMatch(/library "eio"/);
-    expect(nameProblem("eio-main", ["eio_main"])).toMatch(/library "eio_main"/);
-    expect(nameProblem("lwt", ["lwt", "lwt.unix"])).toMatch(/library "lwt"/);
-    expect(nameProblem("lwt", [])).toBeUndefined();
+    expect(nameProblem("eio", ["eio_main", "eio"])).toMatch(/clashes with a module that templates link \(Eio, in compare and eio\)/);
+    expect(nameProblem("eio-main", ["eio_main"])).toMatch(/opam package "eio_main"/);
+    expect(nameProblem("lwt", ["lwt", "lwt.unix"])).toMatch(/opam package "lwt"/);
+    // the recorded toolchain knows them without being told
+    expect(nameProblem("lwt", [])).toMatch(/opam package "lwt"/);
+    expect(nameProblem("eio-main", [])).toMatch(/opam package "eio_main"/);
+    // and the manifests' names count should the record lag behind
+    expect(nameProblem("newlib", [])).toBeUndefined();
+    expect(nameProblem("newlib", ["newlib.sub"])).toMatch(/library "newlib.sub"/);
+  });
+
+  // the names that passed the check and broke the build (test/names-build.test.ts builds some)
+  it.each<[string, RegExp]>([
+    ["echo", /a module of the generated project \(echo in the async, eio, luv and lwt templates\)/],
+    ["blocking", /a module of the generated project \(blocking in the threads templates\)/],
+    ["all-approaches", /a module of the generated project \(all_approaches in the compare templates\)/],
+    ["domains-approach", /a module of the generated project/],
+    ["eio-approach", /a module of the generated project/],
+    ...["fmt", "mtime", "cstruct", "optint", "psq", "hmap", "iomux", "uring", "lwt-dllist", "thread-table"].map((n): [string, RegExp] => [n, /clashes with (a module that templates link \([A-Z][a-z_]+, in .*eio|the library "[a-z_-]+" that templates depend on \(.*eio)/]),
+    ...["saturn", "backoff", "multicore-magic", "domain-local-await"].map((n): [string, RegExp] => [n, /clashes with (a module that templates link \([A-Z][a-z_]+, in .*domains-domainslib|the library "[a-z_-]+" that templates depend on \(.*domains-domainslib)/]),
+    ...["ctypes", "integers"].map((n): [string, RegExp] => [n, /clashes with (a module that templates link \([A-Z][a-z_]+, in .*luv|the library "[a-z_-]+" that templates depend on \(.*luv)/]),
+  ])("refuses %j, which broke the build", (name, reason) => {
+    expect(nameProblem(name)).toMatch(reason);
+  });
+
+  it("refuses every name the recorded toolchain knows, and those only", () => {
+    const { stdlib, templates } = JSON.parse(readFileSync(join(templatesDir, "name-clashes.json"), "utf8"));
+    const known = [
+      ...stdlib,
+      ...Object.values(templates as Record<string, Record<string, string[]>>).flatMap((t) => [...t.packages, ...t.libraries, ...t.modules, ...t.own]),
+    ]
+      // a module a lower-case name can make: Lwt_io, not UnixLabels
+      .filter((n: string) => !/^[A-Z].*[A-Z]/.test(n))
+      .map((n: string) => n.split(".")[0].toLowerCase().replace(/-/g, "_"))
+      .filter((n: string) => /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(n));
+    expect(known.length).toBeGreaterThan(300);
+    for (const n of known) expect(nameProblem(n), n).toMatch(/clashes|keyword/);
+    // modules only a capital inside the name could make do not clash (test/names-build.test.ts builds one)
+    for (const n of ["test", "config", "my_app", "collatz", "pool", "endianbytes"]) expect(nameProblem(n), n).toBeUndefined();
   });
 
   it("the catalog's dependencies are refused whichever template is chosen", () => {
     const deps = dependencyNames();
     expect(deps).toContain("domainslib");
-    expect(nameProblem("domainslib", deps)).toMatch(/library "domainslib"/);
+    expect(nameProblem("domainslib", deps)).toMatch(/opam package "domainslib"/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -56,6 +56,107 @@ describe("the file system refuses", () => {
   });
 });
 
+/** Files and folders below `dir`, `dir` itself included: the inodes a project takes. */
+const inodesOf = (dir: string): number =>
+  1 + readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? inodesOf(join(dir, e.name)) : 1), 0);
+
+/** The project `args` write, written by the CLI in a fresh folder: what a complete one looks like. */
+async function reference(args: string[], folder: string) {
+  const cwd = tempDir();
+  const r = await runCli(args, { cwd });
+  expect(r.exitCode, outputOf(r)).toBe(0);
+  return { snapshot: snapshot(join(cwd, folder)), inodes: inodesOf(join(cwd, folder)) };
+}
+
+/** Staging folders the run would have left, beside or inside. */
+const staging = (dir: string) => readdirSync(dir).filter((f) => f.includes("create-ocaml-parallel"));
+
+/** The user nobody: the CLI run without root's right to write anywhere. */
+const NOBODY = 65534;
+const asNobody = (args: string[], cwd: string) =>
+  execa("setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, cliPath, ...args], { cwd, reject: false });
+
+describe("an existing folder is written into, and stays itself", () => {
+  it("an empty mount point: the project lands in it, and it stays the mount (no EBUSY)", async () => {
+    const mount = tmpfs("size=4m");
+    const before = statSync(mount);
+    const r = await runCli([mount, "-t", "domains", "--name", "app", "--yes", "--no-git"], { cwd: tempDir() });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    const after = statSync(mount);
+    expect([after.dev, after.ino]).toEqual([before.dev, before.ino]);
+    expect(existsSync(join(mount, "app.opam"))).toBe(true);
+    expect(staging(mount)).toEqual([]);
+  });
+
+  it("an empty folder of yours under a parent you cannot write: the project lands in it (no EACCES)", async () => {
+    const parent = tempDir();
+    chmodSync(parent, 0o755); // root's: nobody may enter, not write
+    mkdirSync(join(parent, "app"));
+    chownSync(join(parent, "app"), NOBODY, NOBODY);
+    const r = await asNobody(["app", "-t", "domains", "--yes", "--no-git"], parent);
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(existsSync(join(parent, "app/app.opam"))).toBe(true);
+    expect(readdirSync(parent)).toEqual(["app"]);
+    expect(staging(join(parent, "app"))).toEqual([]);
+  });
+
+  it("a failure while moving the project in removes exactly what was moved: the folder is as it was", async () => {
+    const parent = tempDir();
+    chmodSync(parent, 0o755);
+    const app = join(parent, "app");
+    // the user's test/ folder, which they cannot write either: the project's test/ files are moved into it last
+    mkdirSync(join(app, "test"), { recursive: true });
+    chownSync(app, NOBODY, NOBODY);
+    chownSync(join(app, "test"), NOBODY, NOBODY);
+    chmodSync(join(app, "test"), 0o555);
+    const r = await asNobody(["app", "-t", "domains", "--force", "--yes", "--no-git"], parent);
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toMatch(/writing .*app failed: permission denied \(EACCES\); nothing was written/);
+    expect(readdirSync(app)).toEqual(["test"]);
+    expect(readdirSync(join(app, "test"))).toEqual([]);
+  });
+});
+
+describe("git init", () => {
+  const args = ["app", "-t", "domains", "--yes"];
+
+  it("a full disk while git writes .git: the project stays, no half-made .git", async () => {
+    const { snapshot: complete, inodes } = await reference([...args, "--no-git"], "app");
+    // room for the project (and the mount's root), and for a few of git's files only
+    const disk = tmpfs(`size=4m,nr_inodes=${inodes + 1 + 3}`);
+    const r = await runCli(args, { cwd: disk });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(r.stdout).toContain("git init failed; the project is written, run git init yourself.");
+    expect(existsSync(join(disk, "app/.git"))).toBe(false);
+    expect(snapshot(join(disk, "app"))).toEqual(complete);
+  });
+
+  it.each(["SIGINT", "SIGTERM"] as const)("%s while git writes .git: .git removed, git stopped, the project stays", async (signal) => {
+    const { snapshot: complete } = await reference([...args, "--no-git"], "app");
+    // a git that writes the first file of .git, then hangs: the run is interrupted there
+    const bin = tempDir("cop-fake-git-");
+    const pidFile = join(bin, "pid");
+    writeFileSync(
+      join(bin, "git"),
+      `#!/bin/sh\ncase "$1" in\n  rev-parse) exit 128 ;;\n  init) mkdir .git && echo x > .git/description && echo $$ > ${pidFile} && exec sleep 30 ;;\nesac\n`,
+      { mode: 0o755 },
+    );
+    const cwd = tempDir();
+    const child = execa(process.execPath, [cliPath, ...args], { cwd, reject: false, env: { PATH: `${bin}:${process.env.PATH}` } });
+    while (!existsSync(pidFile)) await sleep(20);
+    child.kill(signal);
+    const r = await child;
+    expect(r.exitCode, outputOf(r)).toBe(signal === "SIGINT" ? 130 : 143);
+    expect(existsSync(join(cwd, "app/.git"))).toBe(false);
+    expect(snapshot(join(cwd, "app"))).toEqual(complete);
+    // and the git it started is gone (or a zombie waiting to be reaped), so nothing writes a .git later
+    const pid = readFileSync(pidFile, "utf8").trim();
+    const running = () => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    for (let i = 0; i < 50 && running(); i++) await sleep(20);
+    expect(running()).toBe(false);
+  });
+});
+
 describe("interruptions", () => {
   const complete = snapshot(join(repo, "examples/domains"));
   // SIGKILL cannot be handled; SIGINT and SIGTERM at any moment must leave nothing or the whole project
@@ -76,6 +177,28 @@ describe("interruptions", () => {
       if (left.length === 0) continue;
       expect(left).toEqual(["domains"]);
       expect(snapshot(join(cwd, "domains"))).toEqual(complete);
+    }
+  }, 60_000);
+
+  it.each(["SIGINT", "SIGTERM"] as const)("%s at a random moment while writing into an existing folder leaves it as it was, or with the whole project", async (signal) => {
+    const args = ["proj", "--template", "domains", "--force", "--yes", "--no-git"];
+    const { snapshot: complete } = await reference(args.filter((a) => a !== "--force"), "proj");
+    for (let i = 0; i < 12; i++) {
+      const cwd = tempDir();
+      mkdirSync(join(cwd, "proj"));
+      writeFileSync(join(cwd, "proj/keep.txt"), "mine");
+      const inode = statSync(join(cwd, "proj")).ino;
+      const child = execa(process.execPath, [cliPath, ...args], { cwd, reject: false });
+      await sleep(60 + Math.random() * 300);
+      child.kill(signal);
+      const r = await child;
+      if (r.exitCode === undefined) expect(r.signal).toBe(signal);
+      else expect([0, signal === "SIGINT" ? 130 : 143], outputOf(r)).toContain(r.exitCode);
+      expect(statSync(join(cwd, "proj")).ino).toBe(inode);
+      expect(staging(join(cwd, "proj"))).toEqual([]);
+      const left = snapshot(join(cwd, "proj"));
+      if (Object.keys(left).length > 1) expect(left).toEqual({ ...complete, "keep.txt": "mine" });
+      else expect(left).toEqual({ "keep.txt": "mine" });
     }
   }, 60_000);
 });

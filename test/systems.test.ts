@@ -1,6 +1,5 @@
 /** The wider catalog of systems (templates/systems.json): its checks, --list --all, and advice instead of "unknown". */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog, templatesDir } from "../src/catalog.js";
@@ -15,7 +14,7 @@ const text = readFileSync(join(templatesDir, "systems.json"), "utf8");
 function loadEdited(name: string, edit: (s: Record<string, unknown>) => void) {
   const data = JSON.parse(text);
   edit(data.systems.find((s: { name: string }) => s.name === name));
-  const file = join(mkdtempSync(join(tmpdir(), "cop-systems-")), "systems.json");
+  const file = join(tempDir("cop-systems-"), "systems.json");
   writeFileSync(file, JSON.stringify(data));
   return () => loadSystems(catalog, file);
 }
@@ -38,6 +37,8 @@ describe("systems.json", () => {
     ["advice naming no template", "functory", (s: Record<string, unknown>) => (s.instead = ["functory"]), /functory: instead: no template "functory"/],
     ["no advice and no template", "nproc", (s: Record<string, unknown>) => delete s.why, /nproc: without a template it needs why and instead/],
     ["a bad status", "nproc", (s: Record<string, unknown>) => (s.status = "gone"), /status: one of maintained, low activity, dormant, dead/],
+    ["OCaml bounds that would not read as such", "lwt", (s: Record<string, unknown>) => (s.ocaml = ">= 4.14 (6.x); 5.10 >= 4.08"), /systems: \[1\] ocaml: OCaml bounds: /],
+    ["OCaml bounds in free text", "reactor", (s: Record<string, unknown>) => (s.ocaml = "works with OCaml 4"), /ocaml: OCaml bounds: /],
   ])("refuses %s, naming the file and the system", (_, name, edit, message) => {
     expect(loadEdited(name, edit)).toThrowError(/systems\.json: /);
     expect(loadEdited(name, edit)).toThrowError(message);
@@ -55,6 +56,17 @@ describe("--list --all", () => {
       expect(lines[at]).toContain(s.status);
       expect(lines[at]).toContain(s.latest);
       expect(lines[at + 1]).toContain(s.template ? `→ --template ${s.template.name}` : `no template: ${s.why}; use ${s.instead!.join(" or ")}`);
+    }
+  });
+
+  it("the OCaml column reads as bounds for every system: each clause names OCaml once", async () => {
+    const lines = String((await runCli(["--list", "--all"])).stdout).split("\n");
+    for (const s of systems) {
+      const column = lines.find((l) => l.startsWith(`  ${s.name} `))!.split(" | ")[1];
+      expect(column, s.name).toBeDefined();
+      for (const clause of column.split("; "))
+        expect(clause, `${s.name}: ${column}`).toMatch(/^(OCaml [<>=\d]|any OCaml( \(.*\))?$|[a-z][a-z0-9_-]*: OCaml [<>=])/);
+      expect(column.match(/OCaml/g)).toHaveLength(column.split("; ").length);
     }
   });
 

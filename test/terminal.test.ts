@@ -1,17 +1,20 @@
 /** The interactive flow in a real terminal: keys in, screen out. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog.js";
 import { cliPath, exists, tempDir, tree } from "./helpers/cli.js";
-import { Terminal } from "./helpers/terminal.js";
+import { Terminal, type TerminalOptions } from "./helpers/terminal.js";
 
 const catalog = loadCatalog();
 let terminal: Terminal | undefined;
 afterEach(() => terminal?.close());
 
 const start = (cwd: string, ...args: string[]) => (terminal = new Terminal([process.execPath, cliPath, ...args], cwd));
+const startWith = (options: TerminalOptions, cwd: string, ...args: string[]) =>
+  (terminal = new Terminal([process.execPath, cliPath, ...args], cwd, options));
+const CONFIRM = /Write the \S+ (\(\S+\) )?project to .*\?/;
 /** Moves the list's cursor from the first template to `name`. */
 const pick = (t: Terminal, name: string) => {
   const steps = catalog.findIndex((m) => m.name === name);
@@ -20,11 +23,11 @@ const pick = (t: Terminal, name: string) => {
 };
 /** Accepts writing, declines building (this file tests prompts, not builds); returns the final screen. */
 const writeWithoutBuilding = async (t: Terminal) => {
-  await t.waitFor(/Write the project\?/);
+  await t.waitFor(CONFIRM);
   t.keys("Enter");
-  // building is offered (with opam when it is installed)
-  await t.waitFor(/Build and test now\?|Install the dependencies with opam/);
-  t.keys("n", "Enter");
+  // building is offered when the tools here can build it (not on every machine that runs these tests)
+  const offered = /Build and test now\?|Install the dependencies with opam/;
+  if (offered.test(await t.waitFor(new RegExp(`${offered.source}|\\[exit \\d+\\]`)))) t.keys("n", "Enter");
   return t.waitFor(/\[exit \d+\]/);
 };
 
@@ -90,7 +93,8 @@ describe("interactive", () => {
   it("answering no to the confirmation writes nothing and exits 1", async () => {
     const cwd = tempDir();
     const t = start(cwd, "app", "domains", "--variant", "stdlib");
-    await t.waitFor(/Write the project\?/);
+    // the question says what and where
+    await t.waitFor(new RegExp(`Write the domains \\(stdlib\\) project to ${realpathSync(cwd)}/app\\?`));
     t.keys("n", "Enter");
     const screen = await t.waitFor(/\[exit \d+\]/);
     expect(screen).toContain("[exit 1]");
@@ -117,6 +121,140 @@ describe("interactive", () => {
     expect(done).toContain("[exit 0]");
     const chosen = [approaches[0].name, approaches.at(-1)!.name];
     expect(done).toContain(`--template compare --approaches ${chosen.join(",")} --yes`);
-    expect(readFileSync(join(cwd, "cmp/approaches/all_approaches.ml"), "utf8")).toContain(`("${chosen[1]}", (module`);
+    expect(readFileSync(join(cwd, "cmp/approaches/all_approaches.ml"), "utf8")).toContain(`("${chosen[1]}", `);
   });
+});
+
+/** The prompts where a list hides the cursor: the catalog, the variants, the compare checkbox. */
+const lists = [
+  { prompt: "approach", args: ["app"], shown: /Which approach\?/ },
+  { prompt: "variant", args: ["app", "--template", "domains"], shown: /Which variant\?/ },
+  { prompt: "checkbox", args: ["app", "--template", "compare"], shown: /Which approaches to compare\?/ },
+];
+
+describe("leaving a prompt", () => {
+  it.each(lists)("Ctrl-C at the $prompt list exits 130, writes nothing, and the shell gets its cursor back", async ({ args, shown }) => {
+    const cwd = tempDir();
+    const t = start(cwd, ...args);
+    await t.waitFor(shown);
+    expect(t.cursorVisible()).toBe(false); // inquirer hides it while a list is shown
+    t.keys("C-c");
+    expect(await t.waitFor(/\[exit \d+\]/)).toContain("[exit 130]");
+    expect(t.cursorVisible()).toBe(true);
+    expect(tree(cwd)).toEqual([]);
+  });
+
+  it.each([...lists, { prompt: "directory", args: ["--template", "eio"], shown: /Project directory/ }])(
+    "Esc at the $prompt prompt cancels: the message, exit 1, nothing written, the cursor shown",
+    async ({ args, shown }) => {
+      const cwd = tempDir();
+      const t = start(cwd, ...args);
+      await t.waitFor(shown);
+      t.keys("Escape");
+      const screen = await t.waitFor(/\[exit \d+\]/);
+      expect(screen).toContain("create-ocaml-parallel: cancelled: nothing was written");
+      expect(screen).toContain("[exit 1]");
+      expect(t.cursorVisible()).toBe(true);
+      expect(tree(cwd)).toEqual([]);
+    },
+  );
+});
+
+describe("the screen fits the terminal", () => {
+  /** No line longer than the terminal: one the terminal wrapped is joined back by capture-pane -J. */
+  const fits = (t: Terminal, width: number) => {
+    const lines = t.lines().map((l) => l.trimEnd());
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(width);
+    return lines;
+  };
+
+  it.each([
+    [80, 24],
+    [120, 40],
+  ])("at %ix%i: the catalog and the variants a line each, cut with …; the confirmation says what and where", async (width, height) => {
+    const cwd = tempDir();
+    const t = startWith({ width, height }, cwd);
+    await t.waitFor(/Project directory/);
+    t.keys("my-app", "Enter");
+    await t.waitFor(/Which approach\?/);
+    const lines = fits(t, width);
+    // one line per template, in the catalog's order, right under the question; no "more choices" paging
+    const at = lines.findIndex((l) => l.includes("Which approach?"));
+    const listed = lines.slice(at + 1, at + 1 + catalog.length);
+    for (const [i, m] of catalog.entries()) {
+      expect(listed[i]).toMatch(new RegExp(`^(❯| ) ${m.name} +OCaml ≥ ${m.ocaml} +${m.summary.slice(0, 10).replace(/[()]/g, "\\$&")}`));
+      if (listed[i].length < `    ${m.name} OCaml ≥ ${m.ocaml}  ${m.summary}`.length) expect(listed[i]).toMatch(/…$/);
+    }
+    expect(lines[at + 1 + catalog.length]).toBe("");
+    expect(lines.join("\n")).not.toContain("reveal more choices");
+    pick(t, "domains");
+    await t.waitFor(/Which variant\?/);
+    const variants = fits(t, width);
+    const domains = catalog.find((m) => m.name === "domains")!;
+    for (const v of domains.variants!) expect(variants.some((l) => l.match(new RegExp(`^(❯| ) ${v.name} +${v.summary.slice(0, 10)}`)))).toBe(true);
+    t.keys("Enter");
+    await t.waitFor(CONFIRM);
+    expect(fits(t, width).join("\n")).toContain(`? Write the domains (stdlib) project to ${realpathSync(cwd)}/my-app? (Y/n)`);
+    t.keys("n", "Enter");
+    expect(await t.waitFor(/\[exit \d+\]/)).toContain("cancelled: nothing was written");
+  });
+
+  it("at 80x24: the compare checkbox fits, and its hint is given once", async () => {
+    const cwd = tempDir();
+    const t = startWith({ width: 80, height: 24 }, cwd, "cmp", "--template", "compare");
+    const screen = await t.waitFor(/Which approaches to compare\?/);
+    fits(t, 80);
+    expect(screen.match(/space/g)).toHaveLength(1);
+    expect(screen).not.toContain("<enter>");
+  });
+});
+
+describe("what the terminal can show", () => {
+  it("colour: the prompts are coloured, unless NO_COLOR is set", async () => {
+    const colour = /\x1b\[[0-9;]*m/;
+    const coloured = startWith({ env: { NO_COLOR: undefined } }, tempDir(), "app");
+    await coloured.waitFor(/Which approach\?/);
+    expect(coloured.styled()).toMatch(colour);
+    coloured.close();
+    const plain = startWith({ env: { NO_COLOR: "1" } }, tempDir(), "app");
+    await plain.waitFor(/Which approach\?/);
+    expect(plain.styled()).not.toMatch(colour);
+  });
+
+  it.each([
+    ["LANG=C", { LANG: "C" }],
+    ["LC_ALL=C over a UTF-8 LANG", { LANG: "C.UTF-8", LC_ALL: "C" }],
+    ["LC_CTYPE=POSIX over a UTF-8 LANG", { LANG: "en_US.UTF-8", LC_CTYPE: "POSIX" }],
+  ])("under %s the prompts are ASCII: > for the pointer, >= and (*)", async (_, env) => {
+    const t = startWith({ env }, tempDir(), "cmp");
+    let screen = await t.waitFor(/Which approach\?/);
+    expect(screen).toMatch(/^> async +OCaml >= 5\.1 /m);
+    expect(screen).toMatch(/^[\x00-\x7f]*$/);
+    pick(t, "compare");
+    screen = await t.waitFor(/Which approaches to compare\?/);
+    expect(screen).toMatch(/^>\(\*\) parmap /m);
+    expect(screen).toMatch(/^ \( \) threads /m);
+    expect(screen).toMatch(/^[\x00-\x7f]*$/);
+  });
+
+  it("under a UTF-8 locale they are Unicode", async () => {
+    const t = startWith({ env: { LANG: "C", LC_ALL: "en_US.UTF-8" } }, tempDir(), "app");
+    expect(await t.waitFor(/Which approach\?/)).toMatch(/^❯ async +OCaml ≥ 5\.1 /m);
+  });
+});
+
+it("the one-shot command after the prompts is quoted for the shell: sh reads back the same words and runs nothing", async () => {
+  const cwd = tempDir();
+  const directory = "a b$(touch pwned)'q`touch pwned2`";
+  const t = start(cwd, "--template", "domains", "--variant", "stdlib", "--name", "safe");
+  await t.waitFor(/Project directory/);
+  t.keys("C-u", directory, "Enter");
+  await writeWithoutBuilding(t);
+  const line = t.lines().find((l) => l.includes("without questions: "))!;
+  const words = line.trimEnd().split("npm create ocaml-parallel@latest -- ")[1];
+  expect(words).toBeDefined();
+  const parsed = execFileSync("sh", ["-c", `printf '%s\\n' ${words}`], { cwd, encoding: "utf8" });
+  expect(parsed.trimEnd().split("\n")).toEqual([directory, "--template", "domains", "--variant", "stdlib", "--name", "safe", "--yes"]);
+  expect(exists(join(cwd, "pwned")) || exists(join(cwd, "pwned2"))).toBe(false);
+  expect(exists(join(cwd, directory, "safe.opam"))).toBe(true);
 });

@@ -1,8 +1,9 @@
 import { execa, type Options } from "execa";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, onTestFinished } from "vitest";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
 /** The built entry point, as users install it (npm test builds first). */
@@ -19,7 +20,38 @@ export function runCli(args: string[], options: Options = {}) {
   });
 }
 
-export const tempDir = (prefix = "cop-test-") => mkdtempSync(join(tmpdir(), prefix));
+/** The folders tempDir made in this test file and has not removed yet. */
+const made = new Set<string>();
+
+function remove(dir: string) {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    made.delete(dir);
+  } catch {
+    // still busy (a mount a hook has not undone yet): the file's afterAll tries again
+  }
+}
+
+/**
+ * A fresh folder in the system temp dir. Made in a test, it is removed when the
+ * test ends, passed or failed; made outside one (collection, beforeAll), when the file ends.
+ */
+export function tempDir(prefix = "cop-test-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.add(dir);
+  try {
+    onTestFinished(() => remove(dir));
+  } catch {
+    // not inside a test: afterAll removes it
+  }
+  return dir;
+}
+
+// Registered on the file that imports this helper; a folder left behind fails the file.
+afterAll(() => {
+  for (const dir of [...made]) remove(dir);
+  if (made.size) throw new Error(`temporary folders left behind: ${[...made].join(", ")}`);
+});
 
 /** Every file below `dir` (relative paths, sorted), `.git` excluded. */
 export function tree(dir: string): string[] {

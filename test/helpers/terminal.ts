@@ -7,19 +7,50 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 let counter = 0;
 
+export interface TerminalOptions {
+  /** Columns and rows (default 160 x 50). */
+  width?: number;
+  height?: number;
+  /** Environment changes: a value sets the variable, undefined unsets it. */
+  env?: Record<string, string | undefined>;
+}
+
+const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+
 export class Terminal {
   readonly session = `cop-${process.pid}-${++counter}`;
 
   /** Starts `command` (argv) in `cwd`; the pane stays open after it exits and shows its exit code. */
-  constructor(command: string[], cwd: string) {
-    const quoted = command.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-    // CI=true (as in our own CI) would make the CLI non-interactive: the pane runs without it
-    const script = `env -u CI NO_COLOR=1 ${quoted}; echo "[exit $?]"; sleep 600`;
-    execFileSync("tmux", ["new-session", "-d", "-s", this.session, "-x", "160", "-y", "50", "-c", cwd, "bash", "-c", script]);
+  constructor(command: string[], cwd: string, { width = 160, height = 50, env = {} }: TerminalOptions = {}) {
+    // CI=true (as in our own CI) would make the CLI non-interactive: the pane runs without it.
+    // The locale is set, not inherited from the tmux server, so the symbols shown are known.
+    const vars = { CI: undefined, NO_COLOR: "1", LC_ALL: undefined, LC_CTYPE: undefined, LANG: "C.UTF-8", ...env };
+    const entries = Object.entries(vars);
+    // env takes its -u options before the assignments
+    const unset = entries.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`);
+    const set = entries.filter(([, v]) => v !== undefined).map(([k, v]) => quote(`${k}=${v}`));
+    const script = `env ${[...unset, ...set, ...command.map(quote)].join(" ")}; echo "[exit $?]"; sleep 600`;
+    execFileSync("tmux", ["new-session", "-d", "-s", this.session, "-x", String(width), "-y", String(height), "-c", cwd, "bash", "-c", script]);
   }
 
+  /** The screen's text, a line per row. */
   screen(): string {
     return execFileSync("tmux", ["capture-pane", "-p", "-t", this.session], { encoding: "utf8" });
+  }
+
+  /** The screen's lines as the program wrote them: a line the terminal wrapped is one line here, longer than the width. */
+  lines(): string[] {
+    return execFileSync("tmux", ["capture-pane", "-p", "-J", "-t", this.session], { encoding: "utf8" }).split("\n");
+  }
+
+  /** The screen with its colours and attributes, as escape sequences. */
+  styled(): string {
+    return execFileSync("tmux", ["capture-pane", "-p", "-e", "-t", this.session], { encoding: "utf8" });
+  }
+
+  /** Whether the terminal shows its cursor (a program may hide it and must show it again). */
+  cursorVisible(): boolean {
+    return execFileSync("tmux", ["display-message", "-p", "-t", this.session, "#{cursor_flag}"], { encoding: "utf8" }).trim() === "1";
   }
 
   /** Sends keys as tmux names them: text, "Enter", "Down", "C-c"... */

@@ -23,12 +23,24 @@ let rec echo reader writer =
       let%bind () = Writer.flushed writer in
       echo reader writer
 
+(* Readers and writers default to 128 KiB buffers each: for thousands of short
+   lines, 4 KiB keeps a connection cheap. *)
+let buffer_size = 4096
+
 let serve () =
   let%map server =
-    Tcp.Server.create ~on_handler_error:`Raise
+    (* the default [backlog] of 64 drops the 65th simultaneous connection
+       attempt, which the client's kernel retries only a second later *)
+    Tcp.Server.create_sock ~backlog:4096 ~max_accepts_per_batch:64
+      ~on_handler_error:`Raise
       (Tcp.Where_to_listen.bind_to Tcp.Bind_to_address.Localhost
-         Tcp.Bind_to_port.On_port_chosen_by_os) (fun _client reader writer ->
-        echo reader writer)
+         Tcp.Bind_to_port.On_port_chosen_by_os) (fun _client socket ->
+        let fd = Socket.fd socket in
+        let reader = Reader.create ~buf_len:buffer_size fd in
+        let writer = Writer.create ~buf_len:buffer_size fd in
+        let%bind () = echo reader writer in
+        let%bind () = Writer.close writer in
+        Reader.close reader)
   in
   (server, Tcp.Server.listening_on server)
 
@@ -37,7 +49,8 @@ let where port =
     (Host_and_port.create ~host:"127.0.0.1" ~port)
 
 let client ~port ~id ~messages =
-  Tcp.with_connection (where port) (fun _socket reader writer ->
+  Tcp.with_connection ~reader_buffer_size:buffer_size
+    ~writer_buffer_size:buffer_size (where port) (fun _socket reader writer ->
       let rec exchange k correct =
         if k = messages then return correct
         else

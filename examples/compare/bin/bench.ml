@@ -1,25 +1,26 @@
 (* Runs every approach of this project on the shared workload at 1..N
    workers and prints, for each, the time, the speedup over the sequential
-   run and the efficiency (speedup per worker), checking every answer. *)
+   run and the efficiency (speedup per worker), checking every answer; and
+   draws the speedups as an SVG chart. *)
 
 open Compare_starter
 
-type row = { approach : string; workers : int; seconds : float; correct : bool }
+type row = {
+  approach : string;
+  workers : int;
+  seconds : float;  (** [nan] when the run failed *)
+  correct : bool;
+}
 
-(* the fastest of [repeats] runs: the one the rest of the machine disturbed least *)
-let fastest repeats f =
-  let rec go k (answer, best) =
-    if k = 0 then (answer, best)
-    else
-      let _, seconds = Workload.time f in
-      go (k - 1) (answer, Float.min best seconds)
-  in
-  go (repeats - 1) (Workload.time f)
+let speedup ~sequential r = sequential /. r.seconds
+
+let efficiency ~sequential r =
+  100. *. speedup ~sequential r /. float_of_int r.workers
+
+let yes r = if r.correct then "yes" else "NO"
 
 let print_rows format ~sequential rows =
-  let speedup r = sequential /. r.seconds in
-  let efficiency r = 100. *. speedup r /. float_of_int r.workers in
-  let yes r = if r.correct then "yes" else "NO" in
+  let speedup = speedup ~sequential and efficiency = efficiency ~sequential in
   match format with
   | `Csv ->
       print_endline "approach,workers,seconds,speedup,efficiency,correct";
@@ -46,29 +47,229 @@ let print_rows format ~sequential rows =
             r.workers r.seconds (speedup r) (efficiency r) (yes r))
         rows
 
+(* The chart: speedup against workers, one line per approach and the ideal
+   (linear) one, plain SVG that reads in a browser and in GitHub's README view,
+   light or dark. A point's tooltip gives its time, speedup and efficiency; a
+   wrong answer is drawn as a cross. *)
+let svg ~caption ~sequential ~max_workers rows =
+  let width = 760. and height = 460. in
+  let left = 70. and right = 230. and top = 56. and bottom = 64. in
+  let plot_w = width -. left -. right and plot_h = height -. top -. bottom in
+  (* in the order they ran *)
+  let approaches =
+    List.fold_left
+      (fun seen r ->
+        if List.mem r.approach seen then seen else seen @ [ r.approach ])
+      [] rows
+  in
+  let speedups =
+    List.filter_map
+      (fun r ->
+        let s = speedup ~sequential r in
+        if Float.is_finite s then Some s else None)
+      rows
+  in
+  let y_max =
+    Float.max (float_of_int max_workers) (List.fold_left Float.max 1. speedups)
+    *. 1.1
+  in
+  let x w =
+    if max_workers = 1 then left +. (plot_w /. 2.)
+    else
+      left +. (plot_w *. float_of_int (w - 1) /. float_of_int (max_workers - 1))
+  in
+  let y s = top +. plot_h -. (plot_h *. s /. y_max) in
+  let b = Buffer.create 8192 in
+  let add fmt = Printf.bprintf b fmt in
+  let palette =
+    [|
+      "#4e79a7";
+      "#f28e2b";
+      "#e15759";
+      "#59a14f";
+      "#b07aa1";
+      "#76b7b2";
+      "#edc948";
+      "#9c755f";
+      "#ff9da7";
+      "#bab0ac";
+    |]
+  in
+  let colour i = palette.(i mod Array.length palette) in
+  add
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" \
+     viewBox=\"0 0 %.0f %.0f\" font-family=\"system-ui, sans-serif\" \
+     font-size=\"13\" role=\"img\">\n"
+    width height width height;
+  add "<title>Speedup against workers: %s</title>\n" caption;
+  add
+    "<style>\n\
+     .bg { fill: #ffffff } .ink { fill: #24292f } .line { stroke: #24292f }\n\
+     .grid { stroke: #d0d7de } .ideal { stroke: #8c959f }\n\
+     @media (prefers-color-scheme: dark) {\n\
+     .bg { fill: #0d1117 } .ink { fill: #e6edf3 } .line { stroke: #e6edf3 }\n\
+     .grid { stroke: #30363d } .ideal { stroke: #6e7681 } }\n\
+     </style>\n";
+  add "<rect class=\"bg\" width=\"100%%\" height=\"100%%\"/>\n";
+  add
+    "<text class=\"ink\" x=\"%.0f\" y=\"24\" font-size=\"16\" \
+     font-weight=\"600\">Speedup against workers</text>\n"
+    left;
+  add "<text class=\"ink\" x=\"%.0f\" y=\"42\" font-size=\"12\">%s</text>\n"
+    left caption;
+  (* grid and ticks: every worker count, and about five speedup steps *)
+  let step = Float.max 0.5 (Float.round (y_max /. 5.)) in
+  let rec y_ticks s =
+    if s <= y_max then (
+      add
+        "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
+        left (y s) (left +. plot_w) (y s);
+      add
+        "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" \
+         text-anchor=\"end\">%gx</text>\n"
+        (left -. 8.)
+        (y s +. 4.)
+        s;
+      y_ticks (s +. step))
+  in
+  y_ticks 0.;
+  let x_step = max 1 (max_workers / 12) in
+  for w = 1 to max_workers do
+    if (w - 1) mod x_step = 0 || w = max_workers then
+      add
+        "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" \
+         text-anchor=\"middle\">%d</text>\n"
+        (x w)
+        (top +. plot_h +. 20.)
+        w
+  done;
+  add "<line class=\"line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
+    left (top +. plot_h) (left +. plot_w) (top +. plot_h);
+  add "<line class=\"line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
+    left top left (top +. plot_h);
+  add
+    "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">workers \
+     (domains, processes or ranks)</text>\n"
+    (left +. (plot_w /. 2.))
+    (height -. 18.);
+  add
+    "<text class=\"ink\" transform=\"translate(18 %.1f) rotate(-90)\" \
+     text-anchor=\"middle\">speedup (sequential time / time)</text>\n"
+    (top +. (plot_h /. 2.));
+  (* the ideal: n workers, n times faster *)
+  add
+    "<line class=\"ideal\" stroke-dasharray=\"6 4\" x1=\"%.1f\" y1=\"%.1f\" \
+     x2=\"%.1f\" y2=\"%.1f\"><title>ideal: linear speedup</title></line>\n"
+    (x 1) (y 1.) (x max_workers)
+    (y (float_of_int max_workers));
+  let legend_x = left +. plot_w +. 24. in
+  add
+    "<line class=\"ideal\" stroke-dasharray=\"6 4\" x1=\"%.1f\" y1=\"%.1f\" \
+     x2=\"%.1f\" y2=\"%.1f\"/>\n"
+    legend_x (top +. 6.) (legend_x +. 22.) (top +. 6.);
+  add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">ideal (linear)</text>\n"
+    (legend_x +. 30.) (top +. 10.);
+  List.iteri
+    (fun i approach ->
+      let mine = List.filter (fun r -> r.approach = approach) rows in
+      let drawn =
+        List.filter (fun r -> Float.is_finite (speedup ~sequential r)) mine
+      in
+      let points =
+        String.concat " "
+          (List.map
+             (fun r ->
+               Printf.sprintf "%.1f,%.1f" (x r.workers)
+                 (y (speedup ~sequential r)))
+             drawn)
+      in
+      add "<g class=\"series\" data-approach=\"%s\">\n" approach;
+      add
+        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" \
+         points=\"%s\"/>\n"
+        (colour i) points;
+      List.iter
+        (fun r ->
+          let px = x r.workers and py = y (speedup ~sequential r) in
+          let tip =
+            Printf.sprintf
+              "%s, %d worker%s: %.3f s, speedup %.2fx, efficiency %.0f%%%s"
+              approach r.workers
+              (if r.workers = 1 then "" else "s")
+              r.seconds (speedup ~sequential r) (efficiency ~sequential r)
+              (if r.correct then "" else ", WRONG ANSWER")
+          in
+          if r.correct then
+            add
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" \
+               fill=\"%s\"><title>%s</title></circle>\n"
+              px py (colour i) tip
+          else
+            add
+              "<path class=\"line wrong\" stroke-width=\"3\" d=\"M%.1f %.1fl10 \
+               10m0 -10l-10 10\"><title>%s</title></path>\n"
+              (px -. 5.) (py -. 5.) tip)
+        drawn;
+      add "</g>\n";
+      (* the legend: the speedup and efficiency at the most workers *)
+      let ly = top +. 34. +. (32. *. float_of_int i) in
+      let last = List.nth_opt (List.rev drawn) 0 in
+      let wrong = List.exists (fun r -> not r.correct) mine in
+      let summary =
+        match last with
+        | None -> "failed"
+        | Some r ->
+            Printf.sprintf "%.2fx at %d, %.0f%%" (speedup ~sequential r)
+              r.workers (efficiency ~sequential r)
+      in
+      add
+        "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"4\" fill=\"%s\"/>\n"
+        legend_x (ly -. 6.) (colour i);
+      add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">%s%s</text>\n"
+        (legend_x +. 30.) ly approach
+        (if wrong then " ✗ wrong" else "");
+      add
+        "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n"
+        (legend_x +. 30.) (ly +. 12.) summary)
+    approaches;
+  add "</svg>\n";
+  Buffer.contents b
+
+(* A bad flag value stops the program with a message that names the flag, and
+   exit 2, as Arg does for a value that is not a number. *)
+let count flag r =
+  Arg.Int
+    (fun v ->
+      if v < 1 then
+        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
+      r := v)
+
 let () =
   let n = ref Workload.default_size in
   let max_workers = ref (Domain.recommended_domain_count ()) in
   let repeats = ref 1 in
   let format = ref `Text in
+  let chart = ref (Some "speedup.svg") in
   Arg.parse
     [
-      ("-n", Arg.Set_int n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        Arg.Set_int max_workers,
+        count "-w" max_workers,
         Printf.sprintf "WORKERS  run each approach on 1..WORKERS (default %d)"
           !max_workers );
-      ("-r", Arg.Set_int repeats, "REPEATS  keep the fastest of REPEATS runs");
+      ("-r", count "-r" repeats, "REPEATS  keep the fastest of REPEATS runs");
       ("--csv", Arg.Unit (fun () -> format := `Csv), " print CSV");
       ("--markdown", Arg.Unit (fun () -> format := `Markdown), " print Markdown");
+      ( "--svg",
+        Arg.String (fun file -> chart := Some file),
+        "FILE  draw the speedups there (default speedup.svg)" );
+      ("--no-svg", Arg.Unit (fun () -> chart := None), " draw no chart");
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
-    "bench [-n SIZE] [-w WORKERS] [-r REPEATS] [--csv | --markdown]";
-  if !n < 1 || !max_workers < 1 || !repeats < 1 then (
-    prerr_endline "SIZE, WORKERS and REPEATS must be at least 1";
-    exit 2);
+    "bench [-n SIZE] [-w WORKERS] [-r REPEATS] [--csv | --markdown] [--svg \
+     FILE | --no-svg]";
   let expected, sequential =
-    fastest !repeats (fun () -> Workload.sequential !n)
+    Workload.fastest !repeats (fun () -> Workload.sequential !n)
   in
   let baseline =
     {
@@ -80,20 +281,49 @@ let () =
   in
   let rows =
     List.concat_map
-      (fun (approach, (module A : All_approaches.APPROACH)) ->
+      (fun (approach, how) ->
         List.init !max_workers (fun i ->
             let workers = i + 1 in
-            let answer, seconds =
-              fastest !repeats (fun () -> A.sum ~workers ~n:!n)
-            in
-            { approach; workers; seconds; correct = answer = expected }))
+            match All_approaches.run how ~workers ~n:!n ~repeats:!repeats with
+            | answer, seconds ->
+                { approach; workers; seconds; correct = answer = expected }
+            | exception Failure reason ->
+                prerr_endline (approach ^ ": " ^ reason);
+                { approach; workers; seconds = Float.nan; correct = false }))
       All_approaches.all
   in
   if !format = `Text then (
     Printf.printf "workload: Collatz steps of 1..%d = %d\n" !n expected;
     List.iter
-      (fun (key, (module A : All_approaches.APPROACH)) ->
-        Printf.printf "  %s: %s\n" key A.name)
+      (fun (key, how) ->
+        Printf.printf "  %s: %s\n" key
+          (match how with
+          | All_approaches.Library (module A) -> A.name
+          | Program { command; _ } ->
+              "a program of its own, timed by itself: "
+              ^ String.concat " " command))
       All_approaches.all);
   print_rows !format ~sequential (baseline :: rows);
+  Option.iter
+    (fun file ->
+      let date =
+        let t = Unix.gmtime (Unix.time ()) in
+        Printf.sprintf "%04d-%02d-%02d" (t.tm_year + 1900) (t.tm_mon + 1)
+          t.tm_mday
+      in
+      let caption =
+        Printf.sprintf
+          "Collatz steps of 1..%d, fastest of %d run%s, %d cores, %s" !n
+          !repeats
+          (if !repeats = 1 then "" else "s")
+          (Domain.recommended_domain_count ())
+          date
+      in
+      Out_channel.with_open_text file (fun oc ->
+          output_string oc
+            (svg ~caption ~sequential ~max_workers:!max_workers rows));
+      Printf.fprintf
+        (if !format = `Text then stdout else stderr)
+        "chart: %s\n" file)
+    !chart;
   if List.exists (fun r -> not r.correct) rows then exit 1

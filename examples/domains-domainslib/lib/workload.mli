@@ -20,6 +20,12 @@ val time : (unit -> 'a) -> 'a * float
 (** [time f] runs [f] and returns its result and the wall-clock seconds it took.
 *)
 
+val fastest : int -> (unit -> 'a) -> 'a * float
+(** [fastest repeats f] runs [f] [repeats] times (at least once) and returns its
+    first result and the shortest wall-clock time: the run the rest of the
+    machine disturbed least. The starters and the compare bench all time this
+    way ([-r REPEATS]). *)
+
 val report :
   name:string ->
   workers:int ->

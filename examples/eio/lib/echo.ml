@@ -19,7 +19,7 @@ let handle ~clock flow _client =
 let serve ~sw ~net ~clock =
   (* port 0: the system picks a free port *)
   let socket =
-    Eio.Net.listen ~sw ~backlog:128 ~reuse_addr:true net (loopback 0)
+    Eio.Net.listen ~sw ~backlog:4096 ~reuse_addr:true net (loopback 0)
   in
   (* a daemon fiber: [sw] cancels it once its other fibers are done *)
   Eio.Fiber.fork_daemon ~sw (fun () ->

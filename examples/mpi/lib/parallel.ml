@@ -19,3 +19,14 @@ let sum ~n =
   Mpi.allreduce_int
     (partial ~n ~rank:(rank ()) ~size:(size ()))
     Mpi.Sum Mpi.comm_world
+
+(* Every rank sends its hostname to rank 0, which counts them per host. *)
+let placement () =
+  let hosts =
+    Array.to_list (Mpi.gather (Unix.gethostname ()) 0 Mpi.comm_world)
+  in
+  List.sort_uniq compare hosts
+  |> List.map (fun host ->
+      let ranks = List.filter (String.equal host) hosts in
+      Printf.sprintf "%s: %d" host (List.length ranks))
+  |> String.concat ", "

@@ -16,3 +16,7 @@ val partial : n:int -> rank:int -> size:int -> int
 val sum : n:int -> int
 (** [Workload.sequential n], computed by all ranks together; every rank must
     call it (a collective operation), and every rank gets the total. *)
+
+val placement : unit -> string
+(** How many ranks run on each host, e.g. ["node1: 2, node2: 2"], at rank 0 (the
+    empty string on the others). Every rank must call it. *)

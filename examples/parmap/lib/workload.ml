@@ -29,6 +29,16 @@ let time f =
   let result = f () in
   (result, Unix.gettimeofday () -. t0)
 
+(* the fastest of [repeats] runs: the one the rest of the machine disturbed least *)
+let fastest repeats f =
+  let rec go k (result, best) =
+    if k <= 1 then (result, best)
+    else
+      let _, seconds = time f in
+      go (k - 1) (result, Float.min best seconds)
+  in
+  go repeats (time f)
+
 let report ~name ~workers ~n ~sequential:(seq, seq_time)
     ~parallel:(par, par_time) =
   Printf.printf "workload: Collatz steps of 1..%d\n" n;

@@ -16,6 +16,7 @@ module Sum_worker = struct
   module T = struct
     type 'worker functions = {
       sum_range : ('worker, Range.t, int) Rpc_parallel.Function.t;
+      host : ('worker, unit, string) Rpc_parallel.Function.t;
     }
 
     module Worker_state = struct
@@ -40,7 +41,14 @@ module Sum_worker = struct
             return (Workload.sum_range ~lo ~hi))
           ~bin_input:Range.bin_t ~bin_output:Int.bin_t ()
 
-      let functions = { sum_range }
+      (* where the worker runs: its own answer, not where the master meant it to *)
+      let host =
+        C.create_rpc
+          ~f:(fun ~worker_state:() ~conn_state:() () ->
+            return (Unix.gethostname ()))
+          ~bin_input:Unit.bin_t ~bin_output:String.bin_t ()
+
+      let functions = { sum_range; host }
       let init_worker_state () = Deferred.unit
       let init_connection_state ~connection:_ ~worker_state:_ = return
     end
@@ -56,12 +64,30 @@ type connection = Sum_worker.Connection.t
 let name = "Rpc_parallel worker processes"
 let default_workers () = Domain.recommended_domain_count ()
 
-let spawn ~workers =
-  Deferred.List.init ~how:`Parallel workers ~f:(fun _ ->
-      (* the worker exits when this connection closes, or when the master dies *)
-      Sum_worker.spawn_exn ~on_failure:Error.raise
-        ~shutdown_on:Connection_closed ~redirect_stdout:`Dev_null
-        ~redirect_stderr:`Dev_null ~connection_state_init_arg:() ())
+(* "local" starts the worker on this machine; any other host over ssh, where
+   this same executable must exist at the same path (Rpc_parallel checks its
+   md5) and from where the worker can reach this machine by its hostname. *)
+let how_to_run = function
+  | "local" -> Rpc_parallel.How_to_run.local
+  | host ->
+      Rpc_parallel.How_to_run.remote
+        (Rpc_parallel.Remote_executable.existing_on_host
+           ~executable_path:Sys.executable_name host)
+
+let spawn ?(hosts = [ "local" ]) ~workers () =
+  Deferred.List.init ~how:`Parallel workers ~f:(fun i ->
+      (* round-robin over the hosts; the worker exits when this connection
+         closes, or when the master dies *)
+      Sum_worker.spawn_exn
+        ~how:(how_to_run (List.nth_exn hosts (i % List.length hosts)))
+        ~on_failure:Error.raise ~shutdown_on:Connection_closed
+        ~redirect_stdout:`Dev_null ~redirect_stderr:`Dev_null
+        ~connection_state_init_arg:() ())
+
+let hosts connections =
+  Deferred.List.map ~how:`Parallel connections ~f:(fun connection ->
+      Sum_worker.Connection.run_exn connection ~f:Sum_worker.functions.host
+        ~arg:())
 
 let sum connections ~n =
   let chunks =

@@ -12,8 +12,14 @@ val name : string
 val default_workers : unit -> int
 (** One worker per core. *)
 
-val spawn : workers:int -> connection list Deferred.t
-(** Starts [workers] worker processes on this machine and connects to them. *)
+val spawn :
+  ?hosts:string list -> workers:int -> unit -> connection list Deferred.t
+(** Starts [workers] worker processes, spread round-robin over [hosts] (default
+    [["local"]]: this machine; another host is reached with ssh), and connects
+    to them. *)
+
+val hosts : connection list -> string list Deferred.t
+(** The hostname each worker reports. *)
 
 val sum : connection list -> n:int -> int Deferred.t
 (** [Workload.sequential n], computed by the connected workers. *)

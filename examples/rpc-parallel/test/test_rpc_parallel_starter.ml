@@ -7,7 +7,7 @@ open Async
 open Rpc_parallel_starter
 
 let check () =
-  let%bind connections = Parallel.spawn ~workers:2 in
+  let%bind connections = Parallel.spawn ~workers:2 () in
   let%bind sums =
     Deferred.List.map ~how:`Sequential [ 1; 7; 1000; 100_000 ] ~f:(fun n ->
         let%map sum = Parallel.sum connections ~n in

@@ -3,32 +3,56 @@
 
 open Threads_starter
 
+(* A bad flag value stops the program with a message that names the flag, and
+   exit 2, as Arg does for a value that is not a number. *)
+let count flag r =
+  Arg.Int
+    (fun v ->
+      if v < 1 then
+        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
+      r := v)
+
+let seconds flag r =
+  Arg.Float
+    (fun v ->
+      if not (Float.is_finite v && v > 0.) then
+        raise
+          (Arg.Bad
+             (Printf.sprintf "%s must be a positive number of seconds, not %g"
+                flag v));
+      r := v)
+
 let () =
   let n = ref Workload.default_size in
   let workers = ref (Parallel.default_workers ()) in
   let tasks = ref 8 in
   let delay = ref 0.2 in
-  let usage = "main [-n SIZE] [-w THREADS] [-tasks N] [-delay SECONDS]" in
+  let repeats = ref 1 in
+  let usage =
+    "main [-n SIZE] [-w THREADS] [-r REPEATS] [-tasks N] [-delay SECONDS]"
+  in
   Arg.parse
     [
-      ("-n", Arg.Set_int n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        Arg.Set_int workers,
+        count "-w" workers,
         Printf.sprintf "THREADS  threads for the CPU work (default %d)" !workers
       );
-      ("-tasks", Arg.Set_int tasks, "N  blocking waits (default 8)");
+      ( "-r",
+        count "-r" repeats,
+        "REPEATS  keep the fastest of REPEATS runs (default 1)" );
+      ("-tasks", count "-tasks" tasks, "N  blocking waits (default 8)");
       ( "-delay",
-        Arg.Set_float delay,
+        seconds "-delay" delay,
         "SECONDS  length of each wait (default 0.2)" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     usage;
-  if !n < 1 || !workers < 1 || !tasks < 1 || !delay < 0. then (
-    prerr_endline "SIZE, THREADS and N must be at least 1, SECONDS at least 0";
-    exit 2);
-  let sequential = Workload.time (fun () -> Workload.sequential !n) in
+  let sequential =
+    Workload.fastest !repeats (fun () -> Workload.sequential !n)
+  in
   let parallel =
-    Workload.time (fun () -> Parallel.sum ~workers:!workers ~n:!n)
+    Workload.fastest !repeats (fun () -> Parallel.sum ~workers:!workers ~n:!n)
   in
   let agree =
     Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~sequential

@@ -1,0 +1,225 @@
+/**
+ * Reading an `.opam` file's `depends: [...]` and adding packages to it: the
+ * file is split into opam's tokens (with their positions), the list located,
+ * and the new entries inserted after its last one in the list's own layout.
+ * Every other byte of the file stays as it was.
+ */
+import type { OpamDependency } from "./catalog.js";
+import { UnsafeEdit } from "./dune-project.js";
+import { lineOf } from "./sexp.js";
+
+interface Token {
+  kind: "string" | "word" | "punct" | "op" | "comment";
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** opam's lexical syntax; throws UnsafeEdit on anything else. */
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const push = (kind: Token["kind"], start: number) => tokens.push({ kind, text: text.slice(start, i), start, end: i });
+  const fail = (why: string): never => {
+    throw new UnsafeEdit(`${why} at line ${lineOf(text, i)}`);
+  };
+  while (i < text.length) {
+    const start = i;
+    const c = text[i];
+    if (/\s/.test(c)) i++;
+    else if (c === "#") {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end;
+      push("comment", start);
+    } else if (text.startsWith("(*", i)) {
+      let depth = 0;
+      while (i < text.length) {
+        if (text.startsWith("(*", i)) (depth++, (i += 2));
+        else if (text.startsWith("*)", i)) {
+          i += 2;
+          if (--depth === 0) break;
+        } else i++;
+      }
+      if (depth > 0) fail("an unterminated (* comment");
+      push("comment", start);
+    } else if (text.startsWith('"""', i)) {
+      const end = text.indexOf('"""', i + 3);
+      if (end < 0) fail('an unterminated """ string');
+      i = end + 3;
+      push("string", start);
+    } else if (c === '"') {
+      i++;
+      while (text[i] !== '"') {
+        if (text[i] === undefined) fail("an unterminated string");
+        i += text[i] === "\\" ? 2 : 1;
+      }
+      i++;
+      push("string", start);
+    } else if ("[]{}():".includes(c)) {
+      i++;
+      push("punct", start);
+    } else if (/[!=<>&|?+-]/.test(c) && !/[A-Za-z0-9_]/.test(text[i + 1] ?? "")) {
+      i += /^(!=|<=|>=|\+=|=\+|-=|:=|=:)/.test(text.slice(i, i + 2)) ? 2 : 1;
+      push("op", start);
+    } else if (/[A-Za-z0-9_%.~+-]/.test(c)) {
+      while (i < text.length && /[A-Za-z0-9_%.~+-]/.test(text[i])) i++;
+      push("word", start);
+    } else fail(`a character opam does not read (${JSON.stringify(c)})`);
+  }
+  return tokens;
+}
+
+/** One entry of a list: a package (a string, or a formula in parentheses) and its `{...}` constraint. */
+interface Member {
+  start: number;
+  end: number;
+  names: string[];
+  lineComment: false;
+}
+
+export interface OpamDepends {
+  open: Token;
+  close: Token;
+  members: Member[];
+  /** members and comments, in order: the list's layout */
+  elements: { start: number; end: number; lineComment: boolean }[];
+}
+
+const closing: Record<string, string> = { "[": "]", "{": "}", "(": ")" };
+
+/** The index after the group opened at `tokens[i]`. */
+function skipGroup(tokens: Token[], i: number, text: string): number {
+  const stack = [closing[tokens[i].text]];
+  for (let j = i + 1; j < tokens.length; j++) {
+    const t = tokens[j];
+    if (t.kind !== "punct") continue;
+    if (closing[t.text]) stack.push(closing[t.text]);
+    else if (t.text === stack[stack.length - 1]) {
+      stack.pop();
+      if (stack.length === 0) return j + 1;
+    } else if (t.text !== ":") throw new UnsafeEdit(`an unexpected "${t.text}" at line ${lineOf(text, t.start)}`);
+  }
+  throw new UnsafeEdit(`an unclosed "${tokens[i].text}" at line ${lineOf(text, tokens[i].start)}`);
+}
+
+/** The `depends:` field's list, or undefined when the file has none; throws UnsafeEdit when it cannot be read safely. */
+export function readOpamDepends(text: string): OpamDepends | undefined {
+  const tokens = tokenize(text);
+  const found: number[] = [];
+  // top-level fields: `name:` outside any group (sections like `url { ... }` are skipped whole)
+  for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i];
+    if (t.kind === "punct" && closing[t.text]) i = skipGroup(tokens, i, text);
+    else {
+      if (t.kind === "word" && t.text === "depends" && tokens[i + 1]?.text === ":") found.push(i + 2);
+      i++;
+    }
+  }
+  if (found.length === 0) return undefined;
+  if (found.length > 1) throw new UnsafeEdit("depends: is given more than once");
+  const open = tokens[found[0]];
+  if (open?.text !== "[") throw new UnsafeEdit("depends: is not a [ ... ] list");
+  const end = skipGroup(tokens, found[0], text) - 1;
+  const members: Member[] = [];
+  const elements: OpamDepends["elements"] = [];
+  let member: Member | undefined;
+  // after & or |, the next package belongs to the same member (a formula)
+  let joining = false;
+  for (let i = found[0] + 1; i < end; ) {
+    const t = tokens[i];
+    const at = () => `at line ${lineOf(text, t.start)}`;
+    if (t.kind === "comment") {
+      elements.push({ start: t.start, end: t.end, lineComment: t.text.startsWith("#") });
+      i++;
+    } else if (t.text === "{") {
+      if (!member) throw new UnsafeEdit(`depends: starts with a { constraint ${at()}`);
+      i = skipGroup(tokens, i, text);
+      member.end = tokens[i - 1].end;
+    } else if (t.kind === "op" && (t.text === "&" || t.text === "|")) {
+      if (!member) throw new UnsafeEdit(`depends: starts with "${t.text}" ${at()}`);
+      joining = true;
+      i++;
+    } else if (t.kind === "string" || t.text === "(") {
+      const next = t.text === "(" ? skipGroup(tokens, i, text) : i + 1;
+      // the package names: strings outside the {...} constraints
+      let braces = 0;
+      const names = tokens
+        .slice(i, next)
+        .filter((x) => (x.text === "{" ? (braces++, false) : x.text === "}" ? (braces--, false) : x.kind === "string" && braces === 0))
+        .map((x) => x.text.slice(1, -1));
+      if (joining && member) {
+        member.end = tokens[next - 1].end;
+        member.names.push(...names);
+      } else {
+        member = { start: t.start, end: tokens[next - 1].end, names, lineComment: false };
+        members.push(member);
+        elements.push(member);
+      }
+      joining = false;
+      i = next;
+    } else throw new UnsafeEdit(`depends: has ${t.text} where a package name was expected, ${at()}`);
+  }
+  return { open, close: tokens[end], members, elements };
+}
+
+/** A dependency as an .opam writes it (as dune writes it): `"eio_main" {>= "1.3"}`. */
+export function opamDependency(d: OpamDependency): string {
+  const terms = [...(d.test ? ["with-test"] : []), ...d.constraints.map((c) => c.replace(/ (.*)$/, ' "$1"'))];
+  return terms.length ? `"${d.name}" {${terms.join(" & ")}}` : `"${d.name}"`;
+}
+
+const compact = (text: string, m: Member) => text.slice(m.start, m.end).replace(/\s+/g, " ").replace(/\{ /g, "{").replace(/ \}/g, "}");
+
+export interface OpamEdit {
+  text: string;
+  added: OpamDependency[];
+  kept: { name: string; theirs: string; ours: string }[];
+}
+
+/**
+ * Adds the `deps` the file's depends lacks. `after`: put them right after that
+ * many entries (where dune puts them in an .opam it generates) rather than last.
+ */
+export function addOpamDependencies(text: string, deps: OpamDependency[], after?: number): OpamEdit {
+  const depends = readOpamDepends(text);
+  const present = new Map((depends?.members ?? []).flatMap((m) => m.names.map((n) => [n, m] as const)));
+  const added: OpamDependency[] = [];
+  const kept: OpamEdit["kept"] = [];
+  for (const d of deps) {
+    const theirs = present.get(d.name);
+    if (!theirs) added.push(d);
+    else if ((d.constraints.length || d.test) && compact(text, theirs) !== opamDependency(d))
+      kept.push({ name: d.name, theirs: compact(text, theirs), ours: opamDependency(d) });
+  }
+  if (added.length === 0) return { text, added, kept };
+  const entries = added.map(opamDependency);
+  if (!depends) {
+    const ending = text === "" || text.endsWith("\n") ? "" : "\n";
+    return { text: `${text}${ending}depends: [\n${entries.map((e) => `  ${e}\n`).join("")}]\n`, added, kept };
+  }
+  const { at, indent } = insertionPoint(text, depends, after);
+  const insert = indent === undefined ? entries.map((e) => ` ${e}`).join("") : entries.map((e) => `\n${indent}${e}`).join("");
+  return { text: text.slice(0, at) + insert + text.slice(at), added, kept };
+}
+
+const lineStart = (text: string, pos: number) => text.lastIndexOf("\n", pos - 1) + 1;
+
+/** Where the new entries go, and their indentation (undefined: on the same line, after a space). */
+function insertionPoint(text: string, depends: OpamDepends, after?: number): { at: number; indent?: string } {
+  const { elements, open } = depends;
+  const anchor = after === undefined ? elements[elements.length - 1] : depends.members[after - 1];
+  if (after !== undefined && !anchor) throw new UnsafeEdit(`depends: has fewer than ${after} entries`);
+  if (!anchor) return { at: open.end, indent: undefined };
+  const opening = lineOf(text, open.start);
+  const spread = elements.some((e) => lineOf(text, e.start) !== opening);
+  if (!spread && !anchor.lineComment) return { at: anchor.end, indent: undefined };
+  const first = elements[0];
+  const indent =
+    lineOf(text, anchor.start) === opening
+      ? " ".repeat(first.start - lineStart(text, first.start))
+      : text.slice(lineStart(text, anchor.start), anchor.start).match(/^[ \t]*/)![0];
+  // an entry followed by a comment on its line keeps its comment
+  const rest = text.slice(anchor.end, text.indexOf("\n", anchor.end) < 0 ? text.length : text.indexOf("\n", anchor.end));
+  const trailing = /^\s*(#.*)?$/.test(rest) ? rest.length : 0;
+  return { at: anchor.end + trailing, indent };
+}
