@@ -29,46 +29,20 @@ let main ~clients ~messages ~timeout =
   let%bind () = Tcp.Server.close server in
   if correct = expected && timed_out then return () else exit 1
 
-(* A bad flag value stops the program with a message that names the flag, and
-   exit 2, as in the starters that parse flags with Stdlib's Arg (Command's own
-   errors exit 1). *)
-let refuse fmt =
-  Printf.ksprintf
-    (fun message ->
-      Stdlib.prerr_endline ((Sys.get_argv ()).(0) ^ ": " ^ message ^ ".");
-      Stdlib.exit 2)
-    fmt
-
-let count flag =
-  Command.Arg_type.create (fun s ->
-      match Int.of_string_opt s with
-      | Some v when v >= 1 -> v
-      | Some v -> refuse "%s must be at least 1, not %d" flag v
-      | None ->
-          refuse "wrong argument '%s'; option '%s' expects an integer" s flag)
-
-let seconds flag =
-  Command.Arg_type.create (fun s ->
-      match Float.of_string_opt s with
-      | Some v when Float.is_finite v && Float.(v > 0.) -> v
-      | Some v ->
-          refuse "%s must be a positive number of seconds, not %g" flag v
-      | None -> refuse "wrong argument '%s'; option '%s' expects a float" s flag)
-
 let command =
   Command.async
     ~summary:"Echo server with concurrent clients and a timeout, with Async"
     (let%map_open.Command clients =
        flag "-c"
-         (optional_with_default 100 (count "-c"))
+         (optional_with_default 100 (Positive.count "-c"))
          ~doc:"CLIENTS concurrent clients"
      and messages =
        flag "-m"
-         (optional_with_default 10 (count "-m"))
+         (optional_with_default 10 (Positive.count "-m"))
          ~doc:"MESSAGES messages per client"
      and timeout =
        flag "-t"
-         (optional_with_default 0.2 (seconds "-t"))
+         (optional_with_default 0.2 (Positive.seconds "-t"))
          ~doc:"SECONDS the slow request's timeout"
      in
      fun () -> main ~clients ~messages ~timeout)

@@ -235,15 +235,6 @@ let svg ~caption ~sequential ~max_workers rows =
   add "</svg>\n";
   Buffer.contents b
 
-(* A bad flag value stops the program with a message that names the flag, and
-   exit 2, as Arg does for a value that is not a number. *)
-let count flag r =
-  Arg.Int
-    (fun v ->
-      if v < 1 then
-        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
-      r := v)
-
 let () =
   let n = ref Workload.default_size in
   let max_workers = ref (Domain.recommended_domain_count ()) in
@@ -252,12 +243,14 @@ let () =
   let chart = ref (Some "speedup.svg") in
   Arg.parse
     [
-      ("-n", count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        count "-w" max_workers,
+        Positive.count "-w" max_workers,
         Printf.sprintf "WORKERS  run each approach on 1..WORKERS (default %d)"
           !max_workers );
-      ("-r", count "-r" repeats, "REPEATS  keep the fastest of REPEATS runs");
+      ( "-r",
+        Positive.count "-r" repeats,
+        "REPEATS  keep the fastest of REPEATS runs" );
       ("--csv", Arg.Unit (fun () -> format := `Csv), " print CSV");
       ("--markdown", Arg.Unit (fun () -> format := `Markdown), " print Markdown");
       ( "--svg",

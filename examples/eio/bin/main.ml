@@ -24,25 +24,6 @@ let echo ~net ~clock ~clients ~messages ~timeout =
     seconds;
   correct = expected && timed_out
 
-(* A bad flag value stops the program with a message that names the flag, and
-   exit 2, as Arg does for a value that is not a number. *)
-let count flag r =
-  Arg.Int
-    (fun v ->
-      if v < 1 then
-        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
-      r := v)
-
-let seconds flag r =
-  Arg.Float
-    (fun v ->
-      if not (Float.is_finite v && v > 0.) then
-        raise
-          (Arg.Bad
-             (Printf.sprintf "%s must be a positive number of seconds, not %g"
-                flag v));
-      r := v)
-
 let () =
   let clients = ref 100 and messages = ref 10 and timeout = ref 0.2 in
   let n = ref Workload.default_size
@@ -50,18 +31,22 @@ let () =
   and repeats = ref 1 in
   Arg.parse
     [
-      ("-c", count "-c" clients, "CLIENTS  concurrent clients (default 100)");
-      ("-m", count "-m" messages, "MESSAGES  messages per client (default 10)");
+      ( "-c",
+        Positive.count "-c" clients,
+        "CLIENTS  concurrent clients (default 100)" );
+      ( "-m",
+        Positive.count "-m" messages,
+        "MESSAGES  messages per client (default 10)" );
       ( "-t",
-        seconds "-t" timeout,
+        Positive.seconds "-t" timeout,
         "SECONDS  the slow request's timeout (default 0.2)" );
-      ("-n", count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        count "-w" workers,
+        Positive.count "-w" workers,
         Printf.sprintf "WORKERS  domains for the CPU work (default %d)" !workers
       );
       ( "-r",
-        count "-r" repeats,
+        Positive.count "-r" repeats,
         "REPEATS  keep the fastest of REPEATS runs (default 1)" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))

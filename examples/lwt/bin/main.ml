@@ -22,33 +22,18 @@ let main ~clients ~messages ~timeout =
   let+ () = Lwt_io.shutdown_server server in
   correct = expected && timed_out
 
-(* A bad flag value stops the program with a message that names the flag, and
-   exit 2, as Arg does for a value that is not a number. *)
-let count flag r =
-  Arg.Int
-    (fun v ->
-      if v < 1 then
-        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
-      r := v)
-
-let seconds flag r =
-  Arg.Float
-    (fun v ->
-      if not (Float.is_finite v && v > 0.) then
-        raise
-          (Arg.Bad
-             (Printf.sprintf "%s must be a positive number of seconds, not %g"
-                flag v));
-      r := v)
-
 let () =
   let clients = ref 100 and messages = ref 10 and timeout = ref 0.2 in
   Arg.parse
     [
-      ("-c", count "-c" clients, "CLIENTS  concurrent clients (default 100)");
-      ("-m", count "-m" messages, "MESSAGES  messages per client (default 10)");
+      ( "-c",
+        Positive.count "-c" clients,
+        "CLIENTS  concurrent clients (default 100)" );
+      ( "-m",
+        Positive.count "-m" messages,
+        "MESSAGES  messages per client (default 10)" );
       ( "-t",
-        seconds "-t" timeout,
+        Positive.seconds "-t" timeout,
         "SECONDS  the slow request's timeout (default 0.2)" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))

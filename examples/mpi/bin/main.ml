@@ -4,15 +4,6 @@
 
 open Mpi_starter
 
-(* A bad flag value stops the program with a message that names the flag, and
-   exit 2, as Arg does for a value that is not a number. *)
-let count flag r =
-  Arg.Int
-    (fun v ->
-      if v < 1 then
-        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
-      r := v)
-
 (* Every rank runs it, [repeats] times: the fastest run's time. *)
 let parallel ~n ~repeats =
   let run () =
@@ -33,9 +24,9 @@ let () =
   let n = ref Workload.default_size and repeats = ref 1 and csv = ref false in
   Arg.parse
     [
-      ("-n", count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-r",
-        count "-r" repeats,
+        Positive.count "-r" repeats,
         "REPEATS  keep the fastest of REPEATS runs (default 1)" );
       ( "-csv",
         Arg.Set csv,

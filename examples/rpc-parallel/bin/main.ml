@@ -57,29 +57,12 @@ let main ~n ~workers ~hosts ~repeats ~csv =
       then return ()
       else exit 1
 
-(* A bad flag value stops the program with a message that names the flag, and
-   exit 2, as in the starters that parse flags with Stdlib's Arg (Command's own
-   errors exit 1). *)
-let refuse fmt =
-  Printf.ksprintf
-    (fun message ->
-      Stdlib.prerr_endline ((Sys.get_argv ()).(0) ^ ": " ^ message ^ ".");
-      Stdlib.exit 2)
-    fmt
-
-let count flag =
-  Command.Arg_type.create (fun s ->
-      match Int.of_string_opt s with
-      | Some v when v >= 1 -> v
-      | Some v -> refuse "%s must be at least 1, not %d" flag v
-      | None ->
-          refuse "wrong argument '%s'; option '%s' expects an integer" s flag)
-
 let host_list =
   Command.Arg_type.create (fun s ->
       let hosts = String.split s ~on:',' in
       if List.exists hosts ~f:String.is_empty then
-        refuse "-hosts must be host names separated by commas, not %S" s
+        Positive.refuse "-hosts must be host names separated by commas, not %S"
+          s
       else hosts)
 
 let command =
@@ -87,11 +70,13 @@ let command =
     ~summary:"Sum the Collatz workload on worker processes with Rpc_parallel"
     (let%map_open.Command n =
        flag "-n"
-         (optional_with_default Workload.default_size (count "-n"))
+         (optional_with_default Workload.default_size (Positive.count "-n"))
          ~doc:"SIZE sum Collatz steps over 1..SIZE"
      and workers =
        flag "-w"
-         (optional_with_default (Parallel.default_workers ()) (count "-w"))
+         (optional_with_default
+            (Parallel.default_workers ())
+            (Positive.count "-w"))
          ~doc:"WORKERS worker processes"
      and hosts =
        flag "-hosts"
@@ -101,7 +86,7 @@ let command =
             (local: this machine; the default)"
      and repeats =
        flag "-r"
-         (optional_with_default 1 (count "-r"))
+         (optional_with_default 1 (Positive.count "-r"))
          ~doc:"REPEATS keep the fastest of REPEATS runs (default 1)"
      and csv =
        flag "-csv" no_arg

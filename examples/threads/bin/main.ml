@@ -3,25 +3,6 @@
 
 open Threads_starter
 
-(* A bad flag value stops the program with a message that names the flag, and
-   exit 2, as Arg does for a value that is not a number. *)
-let count flag r =
-  Arg.Int
-    (fun v ->
-      if v < 1 then
-        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
-      r := v)
-
-let seconds flag r =
-  Arg.Float
-    (fun v ->
-      if not (Float.is_finite v && v > 0.) then
-        raise
-          (Arg.Bad
-             (Printf.sprintf "%s must be a positive number of seconds, not %g"
-                flag v));
-      r := v)
-
 let () =
   let n = ref Workload.default_size in
   let workers = ref (Parallel.default_workers ()) in
@@ -33,17 +14,17 @@ let () =
   in
   Arg.parse
     [
-      ("-n", count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        count "-w" workers,
+        Positive.count "-w" workers,
         Printf.sprintf "THREADS  threads for the CPU work (default %d)" !workers
       );
       ( "-r",
-        count "-r" repeats,
+        Positive.count "-r" repeats,
         "REPEATS  keep the fastest of REPEATS runs (default 1)" );
-      ("-tasks", count "-tasks" tasks, "N  blocking waits (default 8)");
+      ("-tasks", Positive.count "-tasks" tasks, "N  blocking waits (default 8)");
       ( "-delay",
-        seconds "-delay" delay,
+        Positive.seconds "-delay" delay,
         "SECONDS  length of each wait (default 0.2)" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))

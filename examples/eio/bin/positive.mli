@@ -1,0 +1,7 @@
+(** Command-line flags (Stdlib's [Arg]) that take a positive value. *)
+
+val count : string -> int ref -> Arg.spec
+(** [count "-n" r]: a whole number of at least 1, stored in [r]. *)
+
+val seconds : string -> float ref -> Arg.spec
+(** [seconds "-t" r]: a finite number of seconds above 0, stored in [r]. *)

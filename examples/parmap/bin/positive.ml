@@ -1,0 +1,20 @@
+(* Flags that take a positive value. A bad one stops the program with a
+   message that names the flag, and exit 2, as Arg does for a value that is
+   not a number: every starter refuses bad values the same way. *)
+
+let count flag r =
+  Arg.Int
+    (fun v ->
+      if v < 1 then
+        raise (Arg.Bad (Printf.sprintf "%s must be at least 1, not %d" flag v));
+      r := v)
+
+let seconds flag r =
+  Arg.Float
+    (fun v ->
+      if not (Float.is_finite v && v > 0.) then
+        raise
+          (Arg.Bad
+             (Printf.sprintf "%s must be a positive number of seconds, not %g"
+                flag v));
+      r := v)
