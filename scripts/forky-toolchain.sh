@@ -19,12 +19,12 @@ case "$SUITE" in
     ROOT="${FORKY_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/forky}"
     PACKAGES=(ocaml ocaml-dune ocaml-findlib libeio-ocaml-dev libdomainslib-ocaml-dev
       liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev libluv-ocaml-dev ocamlformat opam gcc libc6-dev
-      git nodejs openssh-server openssh-client) ;;
+      git nodejs openssh-server openssh-client autoconf) ;; # autoconf: parany's cpu needs it (opam's conf-autoconf)
   trixie) # OCaml 5.3.0, dune 3.17.2, ocamlformat 0.27.0
     ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/trixie"
     PACKAGES=(ocaml ocaml-dune ocaml-findlib liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev
       libluv-ocaml-dev ocamlformat gcc libc6-dev) ;;
-  bullseye) # OCaml 4.11.1, dune 2.7.1
+  bullseye) # OCaml 4.11.1, dune 2.7.1; of the source folder, ocamlmpi only (with bullseye's Open MPI 4.1)
     ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/bullseye"
     PACKAGES=(ocaml-nox ocaml-dune ocaml-findlib liblwt-ocaml-dev libparmap-ocaml-dev gcc libc6-dev) ;;
   *) echo "forky-toolchain: DEBIAN_SUITE is forky, trixie or bullseye, not $SUITE" >&2; exit 1 ;;
@@ -45,6 +45,12 @@ SOURCE_PACKAGES=(libbase-ocaml-dev libbin-prot-ocaml-dev libfieldslib-ocaml-dev 
   libppxlib-jane-ocaml-dev libocaml-compiler-libs-ocaml-dev libre-ocaml-dev libnum-ocaml-dev
   libcstruct-ocaml-dev libuutf-ocaml-dev libdune-configurator-ocaml-dev
   libstdlib-shims-ocaml-dev libopenmpi-dev openmpi-bin make pkg-config patch)
+# what the source folder gives each suite: forky all of it, bullseye ocamlmpi alone, trixie nothing
+SOURCE_LIBRARIES=(async core_unix.command_unix rpc_parallel rpc_parallel.unauthenticated ppx_jane mpi)
+SOURCE_TEMPLATES="async, rpc-parallel and mpi are"
+if [ "$SUITE" = bullseye ]; then
+  SOURCE_PACKAGES=(libopenmpi-dev openmpi-bin make pkg-config patch); SOURCE_LIBRARIES=(mpi); SOURCE_TEMPLATES="mpi is"
+fi
 STAMP="$ROOT/.create-ocaml-parallel-ready"
 SOURCES_STAMP="$ROOT/.create-ocaml-parallel-sources"
 
@@ -97,13 +103,16 @@ sources() {
   rm -rf "$ROOT$build"; mkdir -p "$ROOT$build/janestreet"
   local names=() a
   for a in "$dir"/janestreet/*.tar.gz; do
+    [ "$SUITE" = forky ] || break # Jane Street's v0.17 needs OCaml 5.1: forky only
     tar -xzf "$a" -C "$ROOT$build/janestreet"
     names+=("$(basename "$a" | sed -E 's/-v[0-9.]+\.tar\.gz$//')")
   done
-  echo '(lang dune 3.11)' > "$ROOT$build/janestreet/dune-workspace"
-  local packages; packages=$(IFS=,; echo "${names[*]}")
-  run_in bash -c "cd $build/janestreet && { dune build -p $packages @install > ../dune.log 2>&1 || { tail -40 ../dune.log; exit 1; }; } &&
-    dune install -p $packages --prefix /usr/local --libdir $libdir > ../install.log 2>&1 || { tail -20 ../install.log; exit 1; }"
+  if [ ${#names[@]} -gt 0 ]; then
+    echo '(lang dune 3.11)' > "$ROOT$build/janestreet/dune-workspace"
+    local packages; packages=$(IFS=,; echo "${names[*]}")
+    run_in bash -c "cd $build/janestreet && { dune build -p $packages @install > ../dune.log 2>&1 || { tail -40 ../dune.log; exit 1; }; } &&
+      dune install -p $packages --prefix /usr/local --libdir $libdir > ../install.log 2>&1 || { tail -20 ../install.log; exit 1; }"
+  fi
   for a in "$dir"/ocamlmpi-*.tar.gz; do
     tar -xzf "$a" -C "$ROOT$build"
     local src; src="$build/$(basename "$a" .tar.gz)"
@@ -114,7 +123,7 @@ sources() {
       (ocamlfind remove -destdir $libdir mpi >/dev/null 2>&1 || true) && OCAMLFIND_DESTDIR=$libdir make -s install >/dev/null"
   done
   local missing=() lib
-  for lib in async core_unix.command_unix rpc_parallel rpc_parallel.unauthenticated ppx_jane mpi; do
+  for lib in "${SOURCE_LIBRARIES[@]}"; do
     run_in ocamlfind query "$lib" >/dev/null 2>&1 || missing+=("$lib")
   done
   [ ${#missing[@]} = 0 ] || { echo "forky-toolchain: built $dir, but these are still missing: ${missing[*]}" >&2; exit 1; }
@@ -135,12 +144,13 @@ case "$cmd" in
   setup)
     if [ "${1:-}" = --sources ]; then OCAML_SOURCES="${2:?--sources needs a folder}"; fi
     setup
-    if [ -n "${OCAML_SOURCES:-}" ]; then sources "$OCAML_SOURCES"
+    if [ "$SUITE" = trixie ]; then :
+    elif [ -n "${OCAML_SOURCES:-}" ]; then sources "$OCAML_SOURCES"
     elif [ ! -f "$SOURCES_STAMP" ]; then
-      echo "forky-toolchain: no source folder given (OCAML_SOURCES=DIR or --sources DIR): async, rpc-parallel and mpi are not built; their tests check what they can without the libraries" >&2
+      echo "forky-toolchain: no source folder given (OCAML_SOURCES=DIR or --sources DIR): $SOURCE_TEMPLATES not built; their tests check what they can without the libraries" >&2
     fi ;;
   root) echo "$ROOT" ;;
   has-sources) [ -f "$SOURCES_STAMP" ] ;;
   run) setup; run_in "$@" ;;
-  *) echo "usage: forky-toolchain.sh [setup [--sources DIR]|root|has-sources|run CMD...]" >&2; exit 1 ;;
+  *) echo "usage: [DEBIAN_SUITE=forky|trixie|bullseye] forky-toolchain.sh [setup [--sources DIR]|root|has-sources|run CMD...]" >&2; exit 1 ;;
 esac

@@ -106,8 +106,9 @@ export function prepareSnapshot(folder, roots, { full = false } = {}) {
   const init = (repo, opamRoot) => {
     if (existsSync(join(chroot, opamRoot, ".ready"))) return opamRoot;
     rmSync(join(chroot, opamRoot), { recursive: true, force: true });
-    forky(["run", "unshare", "--net", "bash", "-c",
-      `export OPAMROOT=${opamRoot} OPAMYES=1 OPAMCOLOR=never; opam init --bare --no-setup --disable-sandboxing default ${repo} && opam switch create solve --empty`], { stdio: ["ignore", "ignore", "pipe"], timeout: 300_000 });
+    const script = `export OPAMROOT=${opamRoot} OPAMYES=1 OPAMCOLOR=never
+      opam init --bare --no-setup --disable-sandboxing default ${repo} && opam switch create solve --empty`;
+    forky(["run", "unshare", "--net", "bash", "-c", script], { stdio: ["ignore", "ignore", "pipe"], timeout: 300_000 });
     writeFileSync(join(chroot, opamRoot, ".ready"), repo);
     return opamRoot;
   };

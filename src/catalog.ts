@@ -19,15 +19,37 @@ export interface OpamDependency {
   test?: boolean;
 }
 
+/**
+ * A system package opam asks for: the depexts of the opam package `opam` (a conf-*
+ * package in the dependencies' solution). The package names are opam's, recorded by
+ * scripts/depexts.mjs in templates/depexts.json (test/catalog.test.ts checks they agree).
+ */
 export interface SystemDependency {
+  /** The opam package whose depexts these are, e.g. "conf-mpi". */
+  opam: string;
   /** What it is, e.g. "an MPI implementation". */
   what: string;
-  /** Debian/Ubuntu package(s), e.g. "mpi-default-dev mpi-default-bin". */
+  /** Debian/Ubuntu package(s), e.g. "mpi-default-dev". */
   apt: string;
+  /** Fedora package(s), e.g. "openmpi-devel". */
+  dnf: string;
   /** Homebrew formula, e.g. "open-mpi". */
   brew: string;
   /** An executable it provides, checked on PATH before --build, e.g. "mpirun". */
   command?: string;
+}
+
+/**
+ * How an OCaml floor is known. "proven": that version was solved by opam and built, tested
+ * and run here (test/old-compilers.test.ts). Inferred where it cannot be built here (no
+ * compiler of that version, or not with the template's libraries): "opam", the oldest version
+ * opam solves the dependencies for (test/opam-solve.test.ts checks the one below fails even
+ * without the project's own bound); "stdlib", the oldest whose standard library has what the
+ * code calls. `note` says which, and what was run (test/old-compilers.test.ts runs it).
+ */
+export interface Floor {
+  proof: "proven" | "opam" | "stdlib";
+  note: string;
 }
 
 /** What a starter's flag takes: a whole number of at least 1, a positive number of seconds, or host names separated by commas. */
@@ -51,8 +73,9 @@ export interface Manifest {
   title: string;
   summary: string;
   kind: Kind;
-  /** The oldest OCaml it builds with, e.g. "5.2". */
+  /** The oldest OCaml it builds with, e.g. "5.2": the floor printed everywhere. */
   ocaml: string;
+  floor: Floor;
   /** Other template folders (starting with `_`) rendered before this one. */
   layers: string[];
   opam: OpamDependency[];
@@ -99,6 +122,9 @@ export interface ApproachSpec {
   libraries: string[];
   borrow: Record<string, string>;
   system?: SystemDependency[];
+  /** Its own OCaml floor, where it is above the template's (a resolved template takes the highest). */
+  ocaml?: string;
+  floor?: Floor;
   /**
    * An approach that is a program of its own (mpirun's ranks, Rpc_parallel's master), not a
    * library: the bench runs `command` (EXE: the built `executable`, WORKERS: the count)
@@ -107,7 +133,7 @@ export interface ApproachSpec {
   program?: { executable: string; command: string[] };
 }
 
-export type VariantSpec = Partial<Pick<Manifest, "ocaml" | "opam" | "dune" | "checkedAgainst" | "readme">> & {
+export type VariantSpec = Partial<Pick<Manifest, "ocaml" | "floor" | "opam" | "dune" | "checkedAgainst" | "readme">> & {
   name: string;
   summary: string;
   /** Template folders rendered after the approach's own. */
@@ -134,7 +160,10 @@ const readmeText = record({
   links: listOf(record({ title: str, url: pattern(/^https:\/\//, "an https URL") })),
 });
 
-const systemList = listOf(record({ what: str, apt: str, brew: str, command: optional(str) }));
+const systemList = listOf(
+  record({ opam: pattern(/^conf-[a-z0-9-]+$/, "an opam conf- package"), what: str, apt: str, dnf: str, brew: str, command: optional(str) }),
+);
+const floorSpec = record({ proof: oneOf(["proven", "opam", "stdlib"] as const), note: str });
 
 const validateManifest = record({
   name: pattern(/^[a-z][a-z0-9-]*$/, "a lower-case name"),
@@ -142,6 +171,7 @@ const validateManifest = record({
   summary: str,
   kind: oneOf(KINDS),
   ocaml: ocamlVersion,
+  floor: floorSpec,
   layers: layerList,
   opam: opamList,
   dune: duneLibraries,
@@ -170,6 +200,8 @@ const validateManifest = record({
         borrow: dictOf(str),
         system: optional(systemList),
         program: optional(record({ executable: str, command: strList })),
+        ocaml: optional(ocamlVersion),
+        floor: optional(floorSpec),
       }),
     ),
   ),
@@ -180,6 +212,7 @@ const validateManifest = record({
         summary: str,
         layers: optional(layerList),
         ocaml: optional(ocamlVersion),
+        floor: optional(floorSpec),
         opam: optional(opamList),
         dune: optional(duneLibraries),
         checkedAgainst: optional(checked),
@@ -201,6 +234,8 @@ export function parseManifest(text: string, file: string, folder: string): Manif
   if (problem) throw new CreateError(`${file}: ${problem}`);
   const manifest = data as Manifest;
   if (manifest.name !== folder) throw new CreateError(`${file}: name: must be "${folder}", the folder's name`);
+  const halfFloor = manifest.approaches?.find((a) => (a.ocaml === undefined) !== (a.floor === undefined));
+  if (halfFloor) throw new CreateError(`${file}: approaches: ${halfFloor.name}: ocaml and floor go together`);
   return manifest;
 }
 
@@ -296,8 +331,11 @@ function withApproaches(m: Manifest, names: string[] | undefined, catalog: Manif
   const opam = [...m.opam];
   for (const d of chosen.flatMap((a) => a.opam)) if (!opam.some((o) => o.name === d.name)) opam.push(d);
   const system = [...m.system];
-  for (const s of chosen.flatMap((a) => a.system ?? [])) if (!system.some((x) => x.apt === s.apt)) system.push(s);
-  return { ...m, opam, system, approaches: undefined, chosen };
+  for (const s of chosen.flatMap((a) => a.system ?? [])) if (!system.some((x) => x.opam === s.opam)) system.push(s);
+  // the floor is the highest of the template's own and the chosen approaches'
+  let { ocaml, floor } = m;
+  for (const a of chosen) if (a.ocaml && a.floor && newerMinor(a.ocaml, ocaml)) [ocaml, floor] = [a.ocaml, a.floor];
+  return { ...m, ocaml, floor, opam, system, approaches: undefined, chosen };
 }
 
 /** Every dune library a resolved template uses, its approaches' included. */
@@ -331,4 +369,35 @@ export function dependencyNames(catalog = loadCatalog()): string[] {
 
 export function runCommand(m: Manifest): string {
   return [m.run.command ?? "dune exec ./bin/main.exe --", ...m.run.args].join(" ");
+}
+
+/**
+ * The newest OCaml the templates are built, tested and run on here (the forky toolchain):
+ * what `--switch local` creates, and the generated CI's newest compiler beside the floor.
+ */
+export const NEWEST_OCAML = "5.4.1";
+/** As setup-ocaml takes it: "5.4". */
+export const NEWEST_OCAML_MINOR = NEWEST_OCAML.split(".").slice(0, 2).join(".");
+/** opam-repository marks compilers below 4.12 unavailable on Apple silicon (GitHub's macos-latest). */
+const MACOS_ARM64_OCAML = "4.12";
+
+const minorOf = (v: string) => v.split(".").slice(0, 2).map(Number);
+/** Whether version `a`'s minor is above `b`'s ("5.2" above "5.1.1"). */
+export function newerMinor(a: string, b: string): boolean {
+  const [x, y] = [minorOf(a), minorOf(b)];
+  return x[0] !== y[0] ? x[0] > y[0] : x[1] > y[1];
+}
+
+/** "proven: …" or "inferred: …", for the README and --list --json readers. */
+export const floorText = (f: Floor) => `${f.proof === "proven" ? "proven" : "inferred"}: ${f.note}`;
+
+/**
+ * The generated CI's jobs: on every OS the manifest lists, the floor and the newest OCaml
+ * (as setup-ocaml takes them, "4.11", "5.4"), the floor only where opam has that compiler.
+ */
+export function ciLegs(m: Manifest): { os: string; ocaml: string }[] {
+  return m.platforms.ci.flatMap((os) => [
+    ...(m.ocaml !== NEWEST_OCAML_MINOR && !(os.startsWith("macos") && newerMinor(MACOS_ARM64_OCAML, m.ocaml)) ? [{ os, ocaml: m.ocaml }] : []),
+    { os, ocaml: NEWEST_OCAML_MINOR },
+  ]);
 }

@@ -12,6 +12,7 @@ import { loadSystems, systemsListing } from "./systems.js";
 import { undoOnInterrupt } from "./interrupt.js";
 import { create, plan, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
 import { shellCommand, shellWord } from "./shell.js";
+import { DUNE_LANG } from "./render.js";
 import { forLocale } from "./terminal.js";
 import { BuildFailure, buildOffer, buildProject, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
 
@@ -128,9 +129,11 @@ function listing(catalog: Manifest[]): string {
       `${m.name.padEnd(width)}  ${`OCaml ≥ ${m.ocaml}`.padEnd(floor)}  ${m.kind.padEnd(14)}  ${m.summary}; ${
         m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages"
       }`,
-      ...(m.variants ?? []).map((v, i) => `${"".padEnd(width)}  --variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`),
-      ...(m.approaches ?? []).map((a) => `${"".padEnd(width)}  --approaches ${a.name}${a.default ? " (default)" : ""}: ${a.summary}`),
+      ...(m.variants ?? []).map((v, i) => `${"".padEnd(width)}  --variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}; OCaml ≥ ${v.ocaml ?? m.ocaml}`),
+      ...(m.approaches ?? []).map((a) => `${"".padEnd(width)}  --approaches ${a.name}${a.default ? " (default)" : ""}: ${a.summary}${a.ocaml ? `; OCaml ≥ ${a.ocaml}` : ""}`),
     ])
+    // indented, as the lines under a template are: a note, not a template
+    .concat(`  Every project is (lang dune ${DUNE_LANG}), so it needs dune ≥ ${DUNE_LANG}. How each OCaml floor is known: the README, or --list --json ("floor").`)
     .join("\n");
 }
 

@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import Handlebars from "handlebars/runtime";
-import { runCommand, templatesDir, type Manifest, type OpamDependency } from "./catalog.js";
+import { ciLegs, floorText, NEWEST_OCAML_MINOR, runCommand, templatesDir, type Manifest, type OpamDependency } from "./catalog.js";
 import { formatDune, isDuneFile } from "./dune-format.js";
 import { oneLine, type ProjectNames } from "./names.js";
 import { templateSpec } from "./template-specs.js";
@@ -114,6 +114,12 @@ export function templateData({ manifest, names, author }: RenderInput) {
     opamDepends: opamDepends(manifest, DUNE_LANG),
     runCommand: runCommand(manifest),
     ocamlformatVersion: OCAMLFORMAT_VERSION,
+    // the CI's jobs (the floor and the newest OCaml on each OS) and the system packages for each package manager
+    ciLegs: ciLegs(manifest),
+    newestOcaml: NEWEST_OCAML_MINOR,
+    systemPackages: Object.fromEntries((["apt", "dnf", "brew"] as const).map((pm) => [pm, manifest.system.map((s) => s[pm]).join(" ")])),
+    duneLang: DUNE_LANG,
+    floorNote: floorText(manifest.floor),
     // the compare template's approaches: each a dune library whose main module is NAME_approach,
     // or a program of its own (its dune file is borrowed), which the bench runs
     chosen: (manifest.chosen ?? []).map((a) => ({

@@ -8,7 +8,8 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Options, ResultPromise } from "execa";
-import { librariesOf, runCommand, type Manifest } from "./catalog.js";
+import { librariesOf, NEWEST_OCAML, runCommand, type Manifest } from "./catalog.js";
+import { shellCommand } from "./shell.js";
 import { CreateError } from "./errors.js";
 import { DUNE_LANG } from "./render.js";
 import { atRoot, enclosingDune } from "./workspace.js";
@@ -16,15 +17,6 @@ import { atRoot, enclosingDune } from "./workspace.js";
 export async function run(file: string, args: string[], options: Options = {}) {
   const { execa } = await import("execa");
   return execa(file, args, { reject: false, stdin: "ignore", ...options });
-}
-
-/** `git init` in `dir`, unless git is missing or `dir` is already inside a work tree. */
-export async function gitInit(dir: string): Promise<"initialised" | "inside-repository" | "no-git" | "failed"> {
-  const inside = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
-  if (inside.failed && (inside as { code?: string }).code === "ENOENT") return "no-git";
-  if (inside.exitCode === 0 && String(inside.stdout).trim() === "true") return "inside-repository";
-  const init = await run("git", ["init", "--quiet"], { cwd: dir });
-  return init.exitCode === 0 ? "initialised" : "failed";
 }
 
 /** Whether an executable called `command` is on PATH. */
@@ -119,8 +111,14 @@ export function stopRunningStep(signal: NodeJS.Signals) {
 
 const MINUTE = 60_000;
 
+/**
+ * The compiler a local switch gets: the newest the templates are tested with, named, since
+ * opam left to choose picks an older one (5.2.1 for most templates). `ocaml.V`, not a
+ * compiler package: opam picks what provides V. Another compiler: --switch current.
+ */
+const LOCAL_SWITCH_COMPILER = `ocaml.${NEWEST_OCAML}`;
 const installOpam = "Install opam (https://opam.ocaml.org/doc/Install.html)";
-const opamCommands = (dir: string) => `in ${dir}: opam switch create . --deps-only --with-test -y && opam exec -- dune build`;
+const opamCommands = (dir: string) => `${shellCommand(["cd", dir])} && opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test -y && opam exec -- dune build`;
 
 /**
  * How the project would be built with these tools: with opam (which switch) or
@@ -217,7 +215,8 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
     return mode === "dune" ? rooted : ["opam", "exec", ...(mode === "opam-local" ? ["--switch", dir] : []), "--", ...rooted];
   };
   const steps: [string, string[], number][] = [];
-  if (mode === "opam-local") steps.push(["install dependencies", ["opam", "switch", "create", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
+  if (mode === "opam-local")
+    steps.push(["install dependencies", ["opam", "switch", "create", dir, LOCAL_SWITCH_COMPILER, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
   if (mode === "opam-current") steps.push(["install dependencies", ["opam", "install", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
   steps.push(["dune build", exec(["dune", "build"]), 30 * MINUTE], ["dune test", exec(["dune", "test"]), 30 * MINUTE]);
   if (options.run) steps.push(["run the starter", exec(runCommand(manifest).split(" ")), 10 * MINUTE]);
@@ -228,7 +227,7 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
   const report: BuildReport = { with: mode, tools, steps: [], log };
   for (const [name, command, timeout] of steps) {
     options.progress?.(name);
-    appendFileSync(log, `\n$ ${command.join(" ")}\n`);
+    appendFileSync(log, `\n$ ${shellCommand(command)}\n`);
     const started = Date.now();
     const { execa } = await import("execa");
     running = execa(command[0], command.slice(1), { cwd: dir, reject: false, stdin: "ignore", all: true, timeout, env: { OPAMCOLOR: "never", OPAMYES: "1" } });
@@ -242,7 +241,7 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
     if (result.status === "failed") {
       const why = r.timedOut ? `timed out after ${timeout / MINUTE} minutes` : r.exitCode === undefined ? `could not start (${r.code ?? r.message})` : `exit ${r.exitCode}`;
       const tail = String(r.all ?? "").trim().split("\n").slice(-15).join("\n");
-      throw new BuildFailure(`${name} failed (${why}): ${command.join(" ")}\n${tail}\nThe project is written; the full log is ${log}`, report);
+      throw new BuildFailure(`${name} failed (${why}): ${shellCommand(command)}\n${tail}\nThe project is written; the full log is ${log}`, report);
     }
   }
   return report;

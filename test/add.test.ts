@@ -388,7 +388,7 @@ describe("create-ocaml-parallel add", () => {
     expect(ok.exitCode, outputOf(ok)).toBe(0);
     // lwt was there: kept, its constraint reported
     expect(JSON.parse(String(ok.stdout)).dependencies.kept).toEqual([{ name: "lwt", theirs: "lwt", ours: "(lwt (>= 5.7.0))" }]);
-    expect(readFileSync(join(dir, "dune-project"), "utf8")).toBe(two.replace(" (depends lwt))", " (depends\n  lwt\n  (ocaml\n   (>= 4.14))))"));
+    expect(readFileSync(join(dir, "dune-project"), "utf8")).toBe(two.replace(" (depends lwt))", " (depends\n  lwt\n  (ocaml\n   (>= 4.11))))"));
     for (const f of ["lib", "bin", "test"]) expect(readFileSync(join(dir, `parallel/lwt/${f}/dune`), "utf8")).toContain(" (package bar)");
   });
 
@@ -399,7 +399,7 @@ describe("create-ocaml-parallel add", () => {
     expect(r.exitCode, outputOf(r)).toBe(0);
     expect(readFileSync(join(dir, "foo.opam"), "utf8")).toBe(opam.replace('"dune" {>= "3.0"} ]', '"dune" {>= "3.0"} "parmap" {>= "1.2.5"} ]'));
     expect(readFileSync(join(dir, "dune-project"), "utf8")).toBe("(lang dune 3.0)\n");
-    expect(r.stdout).toContain('ocaml is in depends already as "ocaml" {>= "5.1"}, left as it is; parmap asks for "ocaml" {>= "4.08"}');
+    expect(r.stdout).toContain('ocaml is in depends already as "ocaml" {>= "5.1"}, left as it is; parmap asks for "ocaml" {>= "4.11"}');
   });
 
   it("refuses, writing nothing, with what to do: no project, compare, no template, a taken folder, odd --dir, include_subdirs, an unsafe file", async () => {
@@ -496,7 +496,7 @@ describe("add in a terminal", () => {
       t.keys("Down", "Enter");
       const screen = await t.waitFor(/Add threads to .*\?/);
       expect(screen).toContain("for package bar: library bar_threads");
-      expect(screen).toMatch(/\+ \(depends\n\+  lwt\n\+  \(ocaml\n\+   \(>= 4\.14\)\)\)/);
+      expect(screen).toMatch(/\+ \(depends\n\+  lwt\n\+  \(ocaml\n\+   \(>= 4\.12\)\)\)/);
       t.keys("Enter");
       const done = await t.waitFor(/\[exit \d+\]/);
       expect(done).toContain("[exit 0]");

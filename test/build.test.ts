@@ -176,8 +176,18 @@ describe("without opam", () => {
     const cwd = tempDir();
     const r = await runCli(["app", "-t", "mpi", "--build"], { cwd, env: { PATH: hostPath("ocamlc", "dune") } });
     expect(r.exitCode, outputOf(r)).toBe(1);
-    expect(r.stderr).toMatch(/the mpi template needs an MPI implementation .*\(mpirun not found\)\. Install it: sudo apt-get install libopenmpi-dev openmpi-bin/);
+    // what opam's depexts ask for (templates/depexts.json), before anything runs
+    expect(r.stderr).toMatch(/the mpi template needs an MPI implementation .* and pkg-config .*\(mpirun, pkg-config not found\)\. Install it: sudo apt-get install mpi-default-dev pkg-config/);
     expect(exists(join(cwd, "app/dune-project"))).toBe(true);
+    expect(exists(join(cwd, "app/_build"))).toBe(false);
+  });
+
+  it("names autoconf for parany (opam's conf-autoconf, through cpu) when it is missing", async () => {
+    const cwd = tempDir();
+    const r = await runCli(["app", "-t", "parany", "--build"], { cwd, env: { PATH: hostPath("ocamlc", "dune") } });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toMatch(/the parany template needs autoconf .*\(autoconf not found\)\. Install it: sudo apt-get install autoconf/);
+    expect(exists(join(cwd, "app/_build"))).toBe(false);
   });
 
   it("refuses an OCaml older than the template's floor (the host's Debian bookworm OCaml 4.13)", async (ctx) => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findTemplate, loadCatalog, parseManifest, templatesDir } from "../src/catalog.js";
+import { allTemplates, findTemplate, floorText, loadCatalog, parseManifest, templateId, templatesDir } from "../src/catalog.js";
 import { CreateError } from "../src/errors.js";
 import { tempDir } from "./helpers/cli.js";
 
@@ -71,7 +71,9 @@ describe("catalog", () => {
     expect(picked.chosen!.map((a) => a.name)).toEqual(["mpi", "rpc-parallel", "domains"]);
     expect(picked.chosen!.filter((a) => a.program).map((a) => a.name)).toEqual(["mpi", "rpc-parallel"]);
     expect(picked.opam.map((d) => d.name)).toEqual(expect.arrayContaining(["mpi", "rpc_parallel", "async"]));
-    expect(picked.system.map((s) => s.command)).toEqual(["mpirun"]);
+    expect(picked.system.map((s) => s.command)).toEqual(["mpirun", "pkg-config"]);
+    // the floor follows the approaches: rpc-parallel's 5.1 is above compare's own 5.0
+    expect([picked.ocaml, findTemplate(loadCatalog(), "compare", undefined, ["domains", "mpi"]).ocaml]).toEqual(["5.1", "5.0"]);
   });
 
   it.each([
@@ -89,9 +91,42 @@ describe("catalog", () => {
 });
 
 describe("README", () => {
-  it("lists every template as its manifest says", () => {
+  it("lists every template and variant with its floors as its manifest says", () => {
     const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    const rows = readme.split("\n").filter((l) => /^\| `[a-z][a-z-]*` \|/.test(l));
-    expect(rows).toEqual(loadCatalog().map((m) => `| \`${m.name}\` | ${m.summary} | ≥ ${m.ocaml} | ${m.kind} |`));
+    const rows = readme.split("\n").filter((l) => /^\| `[a-z][a-z -]*` \|/.test(l));
+    const catalog = loadCatalog();
+    const expected = allTemplates(catalog).map((m) => {
+      const base = catalog.find((b) => b.name === m.name)!;
+      const variant = m.variant && base.variants![0].name !== m.variant.name ? base.variants!.find((v) => v.name === m.variant!.name) : undefined;
+      // compare: its own floor, and each approach's that is higher
+      const ocaml = [`≥ ${base.ocaml}`, ...(base.approaches ?? []).filter((a) => a.ocaml).map((a) => `with ${a.name} ≥ ${a.ocaml}`)].join("; ");
+      return variant
+        ? `| \`${m.name} --variant ${variant.name}\` | ${variant.summary} | ≥ ${m.ocaml} | ${floorText(m.floor)} | ${m.kind} |`
+        : `| \`${m.name}\` | ${base.summary} | ${ocaml} | ${floorText(base.floor)} | ${m.kind} |`;
+    });
+    expect(rows).toEqual(expected);
+  });
+});
+
+describe("system packages", () => {
+  // what scripts/depexts.mjs recorded from opam-repository (test/opam-solve.test.ts checks it is current)
+  const record = JSON.parse(readFileSync(join(templatesDir, "depexts.json"), "utf8"));
+  const catalog = loadCatalog();
+  const units = [
+    ...allTemplates(catalog).map((m) => [templateId(m), m.system] as const),
+    ...catalog.flatMap((m) => (m.approaches ?? []).map((a) => [`${m.name}:${a.name}`, a.system ?? []] as const)),
+  ];
+
+  it("every template, variant and approach has a record (else: node scripts/depexts.mjs)", () => {
+    expect(Object.keys(record.needs).sort()).toEqual(units.map(([id]) => id).sort());
+  });
+
+  it.each(units)("%s needs the system packages opam's depexts ask for on Debian/Ubuntu, Fedora and Homebrew", (id, system) => {
+    expect(system.map((s) => s.opam).sort()).toEqual(record.needs[id]);
+    for (const s of system) {
+      const asked = record.depexts[s.opam];
+      expect({ apt: s.apt, dnf: s.dnf, brew: s.brew }, s.opam).toEqual({ apt: asked.debian, dnf: asked.fedora, brew: asked.homebrew });
+      expect(asked.ubuntu, `${s.opam}: Ubuntu and Debian ask for the same`).toBe(asked.debian);
+    }
   });
 });

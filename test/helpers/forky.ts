@@ -37,6 +37,19 @@ export function removeForkyWorkDirs() {
   for (const dir of workDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Another Debian's toolchain, made like forky's (DEBIAN_SUITE in scripts/forky-toolchain.sh):
+ * trixie (OCaml 5.3.0) or bullseye (4.11.1). Built once and cached; `run` runs a bash script
+ * in it, bounded by `timeout` ms, and never rejects. forkyWorkDir gives folders in its `root` too.
+ */
+export function debianToolchain(suite: "trixie" | "bullseye") {
+  const env = { ...process.env, DEBIAN_SUITE: suite };
+  execFileSync("bash", [script, "setup"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const root = execFileSync("bash", [script, "root"], { env, encoding: "utf8" }).trim();
+  const run = (command: string, timeout = 600_000) => execa("bash", [script, "run", "bash", "-c", command], { env, reject: false, timeout, all: true });
+  return { suite, root, run };
+}
+
 /** Whether the chroot has the libraries built from a source folder (async, rpc_parallel, mpi). */
 export const forkyHasSources = () => execa("bash", [script, "has-sources"], { reject: false }).then((r) => r.exitCode === 0);
 
