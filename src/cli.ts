@@ -14,10 +14,10 @@ import { create, plan, problemWith, type CreateRequest, type CreateResult, type 
 import { shellCommand, shellWord } from "./shell.js";
 import { DUNE_LANG } from "./render.js";
 import { forLocale } from "./terminal.js";
-import { BuildFailure, buildOffer, buildProject, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
+import { BuildFailure, buildOffer, buildProject, checkSwitchCompiler, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
 
 const FLAGS = {
-  string: ["template", "variant", "approaches", "name", "author", "switch"],
+  string: ["template", "variant", "approaches", "name", "author", "switch", "ocaml"],
   boolean: ["list", "all", "yes", "force", "git", "build", "run", "dry-run", "json", "help", "version"],
   alias: { t: "template", y: "yes", h: "help", v: "version" },
 };
@@ -48,6 +48,7 @@ Options:
                         (with dune alone when opam is missing); the log is in _build/
       --switch MODE     with --build: local (an _opam switch in the project) or current
                         (the active switch; the default when there is one)
+      --ocaml VERSION   the compiler of a new local switch (default: the newest tested)
       --run             --build, then run the starter
       --dry-run         print what would be written, write nothing
       --json            machine-readable result on stdout (never prompts)
@@ -302,8 +303,14 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     const build = args.build || args.run ? true : undefined;
     if (switchMode && !build) throw new CreateError("--switch goes with --build or --run");
     if (build && request.dryRun) throw new CreateError("--dry-run writes nothing, so there is nothing to --build");
+    const ocaml = args.ocaml as string | undefined;
+    if (ocaml !== undefined && (!build || switchMode === "current"))
+      throw new CreateError("--ocaml names the compiler of a new local switch: it goes with --build --switch local");
     // Check what was given before asking anything (spin#80: errors only after all prompts).
-    if (request.template !== undefined) findTemplate(catalog, request.template, request.variant, request.approaches);
+    if (request.template !== undefined) {
+      const manifest = findTemplate(catalog, request.template, request.variant, request.approaches);
+      if (ocaml !== undefined) checkSwitchCompiler(ocaml, manifest);
+    }
     else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
     else if (request.approaches !== undefined) throw new CreateError("--approaches needs --template compare");
 
@@ -328,6 +335,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
       const manifest = findTemplate(catalog, result.template, result.variant, result.approaches);
       result.build = await buildProject(result.directory, manifest, {
         switchMode,
+        ocaml,
         run: Boolean(args.run),
         progress: progressPrinter(process.stderr),
         note: (text) => io.err(text),

@@ -96,6 +96,8 @@ export interface BuildReport {
 
 export interface BuildOptions {
   switchMode?: SwitchMode;
+  /** The compiler of a new local switch (see checkSwitchCompiler); the newest tested by default. */
+  ocaml?: string;
   run?: boolean;
   /** Called when a step starts, and when it ends (with its result). */
   progress?: (step: string, result?: StepResult) => void;
@@ -117,6 +119,13 @@ const MINUTE = 60_000;
  * compiler package: opam picks what provides V. Another compiler: --switch current.
  */
 const LOCAL_SWITCH_COMPILER = `ocaml.${NEWEST_OCAML}`;
+
+/** An --ocaml VERSION the template can use: a version number, at or above its floor. */
+export function checkSwitchCompiler(version: string, manifest: Manifest) {
+  if (!/^\d+\.\d+(\.\d+)?$/.test(version)) throw new CreateError(`--ocaml takes a version such as 5.3.0, not "${version}"`);
+  if (compareVersions(version, manifest.ocaml) < 0)
+    throw new CreateError(`--ocaml ${version} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`);
+}
 const installOpam = "Install opam (https://opam.ocaml.org/doc/Install.html)";
 const opamCommands = (dir: string) => `${shellCommand(["cd", dir])} && opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test -y && opam exec -- dune build`;
 
@@ -197,6 +206,9 @@ async function librariesMissing(dir: string, manifest: Manifest): Promise<string
 export async function buildProject(dir: string, manifest: Manifest, options: BuildOptions = {}): Promise<BuildReport> {
   const tools = await detectTools(dir);
   const mode = buildMode(tools, manifest, dir, options.switchMode);
+  if (options.ocaml !== undefined) checkSwitchCompiler(options.ocaml, manifest);
+  if (options.ocaml !== undefined && mode !== "opam-local")
+    throw new CreateError(`--ocaml ${options.ocaml} names the compiler of a new local switch, and this build would not make one (${mode}): pass --switch local`);
   if (mode === "dune") {
     const why = tools.opam ? "opam is not initialised" : "opam was not found";
     const missing = await librariesMissing(dir, manifest);
@@ -216,7 +228,11 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
   };
   const steps: [string, string[], number][] = [];
   if (mode === "opam-local")
-    steps.push(["install dependencies", ["opam", "switch", "create", dir, LOCAL_SWITCH_COMPILER, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
+    steps.push([
+      "install dependencies",
+      ["opam", "switch", "create", dir, options.ocaml ? `ocaml.${options.ocaml}` : LOCAL_SWITCH_COMPILER, "--deps-only", "--with-test", "--yes"],
+      60 * MINUTE,
+    ]);
   if (mode === "opam-current") steps.push(["install dependencies", ["opam", "install", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
   steps.push(["dune build", exec(["dune", "build"]), 30 * MINUTE], ["dune test", exec(["dune", "test"]), 30 * MINUTE]);
   if (options.run) steps.push(["run the starter", exec(runCommand(manifest).split(" ")), 10 * MINUTE]);

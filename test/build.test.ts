@@ -41,6 +41,17 @@ describe("--build in a local switch", () => {
     expect(log).toContain("$ opam exec --switch");
   }, slow);
 
+  it("--ocaml names the local switch's compiler: opam is asked for exactly that one", async () => {
+    const { outside, env } = setting();
+    // the offline repository has OCaml 5.4.1 only: 5.3.0 cannot be had, and opam says so
+    const r = await inForky(`${env} && node ${cli} app --template domains --build --switch local --ocaml 5.3.0 --no-git`);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.all).toMatch(/install dependencies failed \(exit \d+\): opam switch create \S+ ocaml\.5\.3\.0 --deps-only/);
+    const ok = await inForky(`${env} && node ${cli} app2 --template domains --build --switch local --ocaml 5.4.1 --no-git`);
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(readFileSync(join(outside, "app2/_build/create-ocaml-parallel.log"), "utf8")).toMatch(/\$ opam switch create \S+ ocaml\.5\.4\.1 /);
+  }, slow);
+
   it("--json reports each step's status and duration", async () => {
     const { env } = setting();
     const r = await inForky(`${env} && node ${cli} app domains --variant domainslib --build --switch local --json --no-git`);
@@ -172,6 +183,14 @@ describe("without opam", () => {
     expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}# install opam first: https:\/\/opam\.ocaml\.org\/doc\/Install\.html\n {2}opam install \. --deps-only --with-test\n/);
   });
 
+  it("quotes the folder in the commands it says to run, so pasting them runs nothing else", async () => {
+    const cwd = tempDir();
+    const folder = "my app $(touch pwned)";
+    const r = await runCli([folder, "-t", "domains", "--name", "app", "--build"], { cwd, env: { PATH: hostPath() } });
+    expect(r.exitCode, outputOf(r)).toBe(1);
+    expect(r.stderr).toContain(`then cd '${join(cwd, folder)}' && opam switch create .`);
+  });
+
   it("names the system package a template needs when it is missing (MPI), with the install command", async () => {
     const cwd = tempDir();
     const r = await runCli(["app", "-t", "mpi", "--build"], { cwd, env: { PATH: hostPath("ocamlc", "dune") } });
@@ -249,7 +268,7 @@ describe("opam installed but never initialised", () => {
     const [outside, inside] = forkyWorkDir(root, "opam-uninit-");
     const noDune = await inForky(`${fresh(inside)} && ${pathWithout(inside, "dune")} && node ${cli} app --template domains --build --no-git`);
     expect(noDune.exitCode, noDune.all).toBe(1);
-    expect(noDune.all).toMatch(/opam is installed but was never initialised, so the project was written but not built\. Run opam init, then in .*app: opam switch create \./);
+    expect(noDune.all).toMatch(/opam is installed but was never initialised, so the project was written but not built\. Run opam init, then cd \S*app && opam switch create \./);
     expect(noDune.all).not.toContain("Opam has not been initialised");
     expect(exists(join(outside, "app/dune-project"))).toBe(true);
     expect(exists(join(outside, "app/_build"))).toBe(false);

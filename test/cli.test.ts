@@ -314,6 +314,14 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
   it("--switch with a mode other than local or current", () =>
     refuse(["app", "-t", "domains", "--build", "--switch", "global"], /--switch takes local or current, not "global"/));
   it("--switch without --build", () => refuse(["app", "-t", "domains", "--switch", "local"], /--switch goes with --build or --run/));
+  it("--ocaml without --build, or with the current switch", async () => {
+    await refuse(["app", "-t", "domains", "--ocaml", "5.3.0"], /--ocaml names the compiler of a new local switch: it goes with --build --switch local/);
+    await refuse(["app", "-t", "domains", "--build", "--switch", "current", "--ocaml", "5.3.0"], /it goes with --build --switch local/);
+  });
+  it("--ocaml below the template's floor, or not a version", async () => {
+    await refuse(["app", "-t", "eio", "--build", "--switch", "local", "--ocaml", "5.1.1"], /--ocaml 5\.1\.1 is older than 5\.2, which the eio template needs/);
+    await refuse(["app", "-t", "domains", "--build", "--switch", "local", "--ocaml", "latest"], /--ocaml takes a version such as 5\.3\.0, not "latest"/);
+  });
   it("--dry-run with --build", () => refuse(["app", "-t", "domains", "--dry-run", "--build"], /--dry-run writes nothing, so there is nothing to --build/));
   it.each([
     [["--template", "eio", "--template", "lwt"], "template"],
