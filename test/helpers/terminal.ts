@@ -30,7 +30,18 @@ export class Terminal {
     const unset = entries.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`);
     const set = entries.filter(([, v]) => v !== undefined).map(([k, v]) => quote(`${k}=${v}`));
     const script = `env ${[...unset, ...set, ...command.map(quote)].join(" ")}; echo "[exit $?]"; sleep 600`;
-    execFileSync("tmux", ["new-session", "-d", "-s", this.session, "-x", String(width), "-y", String(height), "-c", cwd, "bash", "-c", script]);
+    const start = ["new-session", "-d", "-s", this.session, "-x", String(width), "-y", String(height), "-c", cwd, "bash", "-c", script];
+    // the tmux server exits when the last session is killed; a session started in that moment
+    // fails with "server exited unexpectedly", and the next attempt starts a new server
+    for (let attempt = 1; ; attempt++) {
+      try {
+        execFileSync("tmux", start, { stdio: ["ignore", "ignore", "pipe"] });
+        return;
+      } catch (error) {
+        if (attempt === 5 || !String((error as { stderr?: unknown }).stderr).includes("server exited unexpectedly")) throw error;
+        execFileSync("sleep", ["0.2"]);
+      }
+    }
   }
 
   /** The screen's text, a line per row. */
