@@ -6,7 +6,7 @@
 import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { catalog } from "../scripts/examples.mjs";
-import { generateInForky, inForky, machine, MPI_AS_ROOT, sh, toolchain } from "./forky.mjs";
+import { generateInForky, inForky, machine, sh, toolchain } from "./forky.mjs";
 
 const hasSources = (() => {
   try {
@@ -25,7 +25,7 @@ const size = process.env.N ? `-n ${Number(process.env.N)}` : "";
 const repeats = Number(process.env.REPEATS ?? 5);
 try {
   inForky(`cd ${inside}/compare && dune build --profile release 2>&1 >/dev/null`);
-  const table = inForky(`${MPI_AS_ROOT}; cd ${inside}/compare && ./_build/default/bin/bench.exe -r ${repeats} ${size} --markdown --svg speedup.svg`);
+  const table = inForky(`cd ${inside}/compare && ./_build/default/bin/bench.exe -r ${repeats} ${size} --markdown --svg speedup.svg`);
   console.log(`compare, ${approaches.join(", ")}; ${machine()}\n${table}`);
   if (!hasSources) console.log("(mpi and rpc-parallel left out: the toolchain was given no source folder)");
   if (process.env.CHART) {

@@ -8,10 +8,6 @@ import { cli, root as repo } from "../scripts/examples.mjs";
 
 export const toolchain = join(repo, "scripts/forky-toolchain.sh");
 
-/** Open MPI as root (the benchmarks run where the tests do), without the chroot's /sys. */
-export const MPI_AS_ROOT =
-  "export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 PRTE_ALLOW_RUN_AS_ROOT=1 PRTE_ALLOW_RUN_AS_ROOT_CONFIRM=1 UCX_LOG_LEVEL=fatal HWLOC_HIDE_ERRORS=1";
-
 export const sh = (file, args, options = {}) =>
   execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...options });
 

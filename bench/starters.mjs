@@ -6,7 +6,7 @@
 //   node bench/starters.mjs [EXAMPLE...]   e.g. domains eio (RUNS=5 by default)
 import { rmSync } from "node:fs";
 import { examples } from "../scripts/examples.mjs";
-import { generateInForky, inForky, machine, MPI_AS_ROOT } from "./forky.mjs";
+import { generateInForky, inForky, machine } from "./forky.mjs";
 
 const runs = Number(process.env.RUNS ?? 5);
 const CLIENTS = ["-c", "1000", "-m", "5"];
@@ -30,7 +30,7 @@ function measure({ folder, args, manifest }, extra, times) {
   // the built executable itself, not `dune exec` (which would time dune too)
   const command = manifest.runCommand.replace("dune exec ./bin/main.exe --", "./_build/default/bin/main.exe");
   try {
-    return Array.from({ length: times }, () => inForky(`${MPI_AS_ROOT}; cd ${inside}/${folder} && ${command} ${extra.join(" ")} 2>/dev/null`));
+    return Array.from({ length: times }, () => inForky(`cd ${inside}/${folder} && ${command} ${extra.join(" ")} 2>/dev/null`));
   } finally {
     rmSync(outside, { recursive: true, force: true });
   }

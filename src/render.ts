@@ -131,7 +131,6 @@ export function templateData({ manifest, names, author }: RenderInput) {
       // an OCaml list of string literals
       command: a.program?.command.map((word) => JSON.stringify(word)).join("; "),
     })),
-    libraryApproaches: (manifest.chosen ?? []).filter((a) => !a.program).map((a) => a.name),
     approachLibraries: (manifest.chosen ?? []).filter((a) => !a.program).map((a) => `${a.name}_approach`),
     programExecutables: (manifest.chosen ?? []).flatMap((a) => (a.program ? [a.program.executable] : [])),
     // what dune derives from dune-project's (source (github username/NAME))

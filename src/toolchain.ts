@@ -127,6 +127,9 @@ export function checkSwitchCompiler(version: string, manifest: Manifest) {
     throw new CreateError(`--ocaml ${version} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`);
 }
 const installOpam = "Install opam (https://opam.ocaml.org/doc/Install.html)";
+/** Why the build goes without opam, and what to do first to have it. */
+const withoutOpam = (tools: Tools) => (tools.opam ? "opam is not initialised" : "opam was not found");
+const opamFirst = (tools: Tools) => (tools.opam ? "Run opam init" : installOpam);
 const opamCommands = (dir: string) => `${shellCommand(["cd", dir])} && opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test -y && opam exec -- dune build`;
 
 /**
@@ -168,7 +171,7 @@ export function buildMode(tools: Tools, manifest: Manifest, dir: string, switchM
       `${problems.join(" ")} The project was written but not built. ${
         tools.opamReady
           ? `Pass --switch local to build in a new switch, or switch to a newer compiler (opam switch create ${manifest.ocaml}.0).`
-          : `${tools.opam ? "Run opam init" : installOpam}, then ${opamCommands(dir)} (a switch brings its own compiler and dune).`
+          : `${opamFirst(tools)}, then ${opamCommands(dir)} (a switch brings its own compiler and dune).`
       }`,
     );
   return mode;
@@ -184,7 +187,7 @@ export async function buildOffer(manifest: Manifest, cwd: string): Promise<{ mes
   const tools = await detected.get(cwd)!;
   try {
     if (buildMode(tools, manifest, cwd) !== "dune") return { message: "Install the dependencies with opam, then build and test?", default: true };
-    return { message: `Build and test now? (${tools.opam ? "opam is not initialised" : "opam was not found"}: with dune ${tools.dune} alone)`, default: false };
+    return { message: `Build and test now? (${withoutOpam(tools)}: with dune ${tools.dune} alone)`, default: false };
   } catch (error) {
     if (error instanceof CreateError) return undefined;
     throw error;
@@ -210,13 +213,11 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
   if (options.ocaml !== undefined && mode !== "opam-local")
     throw new CreateError(`--ocaml ${options.ocaml} names the compiler of a new local switch, and this build would not make one (${mode}): pass --switch local`);
   if (mode === "dune") {
-    const why = tools.opam ? "opam is not initialised" : "opam was not found";
+    const why = withoutOpam(tools);
     const missing = await librariesMissing(dir, manifest);
     if (missing.length)
       throw new CreateError(
-        `${why}, and dune alone cannot build the project: these libraries are not installed: ${missing.join(", ")}. ${
-          tools.opam ? "Run opam init" : installOpam
-        }, then ${opamCommands(dir)}`,
+        `${why}, and dune alone cannot build the project: these libraries are not installed: ${missing.join(", ")}. ${opamFirst(tools)}, then ${opamCommands(dir)}`,
       );
     options.note?.(`${why}: building with the dune on PATH (${tools.dune}) and the libraries installed already`);
   }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findTemplate, loadCatalog } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
-import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, MPI_AS_ROOT, removeForkyWorkDirs } from "./helpers/forky.js";
+import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 
 const chromium = await execa("chromium", ["--version"], { reject: false });
 const why = chromium.exitCode !== 0 ? "Debian's chromium is not installed (.ci/run installs it)" : undefined;
@@ -61,7 +61,7 @@ describe.skipIf(why)("the compare bench's chart", () => {
       join(outside, "proj/approaches/all_approaches.ml"),
       '\nlet all = all @ [ ("wrong", Library (module struct let name = "off by one" let sum ~workers:_ ~n = Starter.Workload.sequential n + 1 end : APPROACH)) ]\n',
     );
-    const run = await inForky(`${MPI_AS_ROOT}; cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 --csv --svg chart.svg 2>&1`);
+    const run = await inForky(`cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 --csv --svg chart.svg 2>&1`);
     bench = run.all ?? "";
     // a wrong answer fails the bench, and the chart is written all the same
     expect(run.exitCode, bench).toBe(1);

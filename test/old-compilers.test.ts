@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Manifest } from "../src/catalog.js";
 import { outputOf, runCli, tempDir } from "./helpers/cli.js";
-import { debianToolchain, forkyWorkDir, MPI_AS_ROOT, removeForkyWorkDirs } from "./helpers/forky.js";
+import { debianToolchain, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
 afterAll(removeForkyWorkDirs);
 
@@ -56,7 +56,7 @@ async function generateFor(m: Manifest, ocaml: string) {
   const flags = [...(m.variant ? ["--variant", m.variant.name] : []), ...(m.chosen ? ["--approaches", m.chosen.map((a) => a.name).join(",")] : [])];
   const g = await runCli([join(outside, "proj"), "--template", m.name, ...flags, "--yes", "--no-git", "--name", "starter"]);
   expect(g.exitCode, outputOf(g)).toBe(0);
-  const cd = `${MPI_AS_ROOT}; cd ${inside}/proj && sed -i "s/^(lang dune [0-9.]*)/(lang dune $(dune --version | cut -d. -f1,2))/" dune-project && ocamlc -version | grep -qx ${ocaml}`;
+  const cd = `cd ${inside}/proj && sed -i "s/^(lang dune [0-9.]*)/(lang dune $(dune --version | cut -d. -f1,2))/" dune-project && ocamlc -version | grep -qx ${ocaml}`;
   return { run: (script: string) => p.run(`${cd} && ${script}`, 600_000), where: p.where };
 }
 

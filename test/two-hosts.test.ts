@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog, type Manifest } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
-import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, MPI_AS_ROOT, removeForkyWorkDirs } from "./helpers/forky.js";
+import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 
 const script = join(repo, "test/helpers/two-hosts.sh");
 const NETWORK = "169.254.77.0/24";
@@ -67,7 +67,7 @@ describe.skipIf(why)("two hosts", () => {
       const build = await inForky(`cd ${inside}/proj && dune build 2>&1`);
       expect(build.exitCode, build.all).toBe(0);
       for (const [file, text] of Object.entries(across.files)) writeFileSync(join(project, file), ours(text));
-      const run = await onHost(1, `${MPI_AS_ROOT}; cd ${inside}/proj && timeout 90 ${ours(across.command)} 2>&1`);
+      const run = await onHost(1, `cd ${inside}/proj && timeout 90 ${ours(across.command)} 2>&1`);
       expect(run.exitCode, run.all).toBe(0);
       expect(run.all).toMatch(new RegExp(ours(across.expect)));
     }, 300_000);

@@ -27,9 +27,11 @@ as_host() {
   local n=$1; shift
   ip netns exec "$(ns "$n")" unshare --uts --mount --pid --fork --mount-proc="$ROOT/proc" \
     bash -c 'hostname "$1" && mount --bind "$2/hosts" "$3/etc/hosts" && mount --bind "$2/home" "$3/root" && shift 3 && exec chroot "$ROOT" "$@"' \
-    as-host "$(hostname_of "$n")" "$dir" "$ROOT" "$@"
+    as-host "$(hostname_of "$n")" "$dir" "$ROOT" env $MPI_AS_ROOT "$@"
 }
 export ROOT
+# what every command of the toolchain gets (Open MPI as root), here and, through sshd, over ssh
+MPI_AS_ROOT=$(bash "$TOOLCHAIN" mpi-env)
 
 # Namespaces left by a run that was killed before it could clean up (one set of test hosts at a time).
 stale() {
@@ -68,7 +70,7 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 # Open MPI starts its daemons over ssh as root: let them
-SetEnv OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 PRTE_ALLOW_RUN_AS_ROOT=1 PRTE_ALLOW_RUN_AS_ROOT_CONFIRM=1 UCX_LOG_LEVEL=fatal HWLOC_HIDE_ERRORS=1
+SetEnv $MPI_AS_ROOT
 CONFIG
     mkdir -p "$ROOT/run/sshd"
     as_host "$n" /usr/sbin/sshd -D -e -f "$inside/sshd_config_$n" > "$dir/sshd_$n.log" 2>&1 &
