@@ -86,6 +86,8 @@ export interface Manifest {
    * `testArgs` make a quick run whose output matches the regular expression `expect`;
    * `flags` are the starter's flags and what each takes (a bad value must exit 2);
    * `testExpect` matches what `dune test` prints.
+   * `serve`: the starter's server mode (`FLAG PORT`: listens on 127.0.0.1:PORT until SIGINT or
+   * SIGTERM), which test/servers.test.ts attacks with misbehaving clients.
    */
   run: {
     command?: string;
@@ -95,6 +97,7 @@ export interface Manifest {
     flags: Record<string, FlagKind>;
     testExpect: string;
     acrossHosts?: AcrossHosts;
+    serve?: { flag: string };
   };
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
@@ -184,6 +187,7 @@ const validateManifest = record({
     flags: dictOf(oneOf(FLAG_KINDS)),
     testExpect: str,
     acrossHosts: optional(record({ files: dictOf(str), command: str, expect: str })),
+    serve: optional(record({ flag: str })),
   }),
   platforms: record({ ci: strList, notes: str }),
   checkedAgainst: checked,

@@ -3,6 +3,7 @@
  * builds and caches it). Projects are generated under its /work so they build inside it.
  */
 import { execa } from "execa";
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -60,10 +61,11 @@ export function inForky(command: string, timeout = 600_000) {
 
 /** Copies the built package (what npm would install) into the chroot; returns the CLI's path inside. */
 export function installCliInForky(root: string): string {
-  const dest = join(root, "opt/create-ocaml-parallel");
+  // one folder per checkout: several worktrees may test in the same cached chroot at once
+  const dest = join(root, "opt", `create-ocaml-parallel-${createHash("sha256").update(repo).digest("hex").slice(0, 8)}`);
   rmSync(dest, { recursive: true, force: true });
   for (const part of ["package.json", "bin", "dist", "templates"]) cpSync(join(repo, part), join(dest, part), { recursive: true });
-  return "/opt/create-ocaml-parallel/bin/create-ocaml-parallel.cjs";
+  return `${dest.slice(root.length)}/bin/create-ocaml-parallel.cjs`;
 }
 
 /**

@@ -5,7 +5,7 @@ open Domains_domainslib_starter
 let () =
   let n = ref Workload.default_size in
   let workers = ref (Parallel.default_workers ()) in
-  let repeats = ref 1 in
+  let repeats = ref Workload.default_repeats in
   let usage = "main [-n SIZE] [-w WORKERS] [-r REPEATS]" in
   Arg.parse
     [
@@ -15,18 +15,20 @@ let () =
         Printf.sprintf "WORKERS  parallel workers (default %d)" !workers );
       ( "-r",
         Positive.count "-r" repeats,
-        "REPEATS  keep the fastest of REPEATS runs (default 1)" );
+        Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
+          !repeats );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     usage;
-  let sequential =
-    Workload.fastest !repeats (fun () -> Workload.sequential !n)
-  in
-  let parallel =
-    Workload.fastest !repeats (fun () -> Parallel.sum ~workers:!workers ~n:!n)
+  let sequential, parallel =
+    Workload.measure ~repeats:!repeats
+      ~sequential:(fun () -> Workload.sequential !n)
+      ~parallel:(fun () -> Parallel.sum ~workers:!workers ~n:!n)
+      ()
   in
   let agree =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~sequential
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~repeats:!repeats
+      ~sequential
       ~parallel
   in
   if not agree then exit 1

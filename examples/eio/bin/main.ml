@@ -28,7 +28,7 @@ let () =
   let clients = ref 100 and messages = ref 10 and timeout = ref 0.2 in
   let n = ref Workload.default_size
   and workers = ref (Parallel.default_workers ())
-  and repeats = ref 1 in
+  and repeats = ref Workload.default_repeats in
   Arg.parse
     [
       ( "-c",
@@ -47,7 +47,8 @@ let () =
       );
       ( "-r",
         Positive.count "-r" repeats,
-        "REPEATS  keep the fastest of REPEATS runs (default 1)" );
+        Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
+          !repeats );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     "main [-c CLIENTS] [-m MESSAGES] [-t SECONDS] [-n SIZE] [-w WORKERS] [-r \
@@ -58,15 +59,16 @@ let () =
     echo ~net ~clock ~clients:!clients ~messages:!messages ~timeout:!timeout
   in
   let domain_mgr = Eio.Stdenv.domain_mgr env in
-  let sequential =
-    Workload.fastest !repeats (fun () -> Workload.sequential !n)
-  in
-  let parallel =
-    Workload.fastest !repeats (fun () ->
+  let sequential, parallel =
+    Workload.measure ~repeats:!repeats
+      ~sequential:(fun () -> Workload.sequential !n)
+      ~parallel:(fun () ->
         Parallel.sum ~domain_mgr ~workers:!workers ~n:!n)
+      ()
   in
   let cpu_ok =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~sequential
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~repeats:!repeats
+      ~sequential
       ~parallel
   in
   if not (echo_ok && cpu_ok) then exit 1

@@ -53,6 +53,7 @@ let () =
     | Some sequential ->
         if
           not
-            (Workload.report ~name:Parallel.name ~workers:size ~n:!n ~sequential
+            (Workload.report ~name:Parallel.name ~workers:size ~n:!n
+               ~repeats:!repeats ~sequential
                ~parallel)
         then exit 1

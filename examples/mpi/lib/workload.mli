@@ -16,22 +16,39 @@ val chunks : n:int -> count:int -> (int * int) list
 
 val default_size : int
 
-val time : (unit -> 'a) -> 'a * float
-(** [time f] runs [f] and returns its result and the wall-clock seconds it took.
-*)
+val time : ?now:(unit -> float) -> (unit -> 'a) -> 'a * float
+(** [time f] runs [f] and returns its result and the seconds it took, read
+    from [now] (default [Unix.gettimeofday], the wall clock; give a monotonic
+    clock where the library has one). *)
 
-val fastest : int -> (unit -> 'a) -> 'a * float
+val fastest : ?now:(unit -> float) -> int -> (unit -> 'a) -> 'a * float
 (** [fastest repeats f] runs [f] [repeats] times (at least once) and returns its
-    first result and the shortest wall-clock time: the run the rest of the
-    machine disturbed least. The starters and the compare bench all time this
-    way ([-r REPEATS]). *)
+    first result and the shortest time: the run the rest of the machine
+    disturbed least. The compare bench times each approach this way. *)
+
+val default_repeats : int
+(** 3: the starters' default [-r]. *)
+
+val measure :
+  ?now:(unit -> float) ->
+  repeats:int ->
+  sequential:(unit -> int) ->
+  parallel:(unit -> int) ->
+  unit ->
+  (int * float) * (int * float)
+(** [measure ~repeats ~sequential ~parallel ()] runs each once as a warm-up
+    (discarded), then [repeats] rounds of [sequential] followed by [parallel],
+    and returns each one's answer and fastest time. The answer is the
+    warm-up's, or the first that differs from it: a run that disagrees is never
+    hidden by the others. The starters time this way ([-r REPEATS]). *)
 
 val report :
   name:string ->
   workers:int ->
   n:int ->
+  repeats:int ->
   sequential:int * float ->
   parallel:int * float ->
   bool
-(** Prints the sequential and parallel answers and times, the speedup, and
-    whether the answers agree (which it returns). *)
+(** Prints how it was timed, the sequential and parallel answers and times,
+    the speedup, and whether the answers agree (which it returns). *)

@@ -24,24 +24,51 @@ let chunks ~n ~count =
 
 let default_size = 5_000_000
 
-let time f =
-  let t0 = Unix.gettimeofday () in
+let time ?(now = Unix.gettimeofday) f =
+  let t0 = now () in
   let result = f () in
-  (result, Unix.gettimeofday () -. t0)
+  (result, now () -. t0)
 
 (* the fastest of [repeats] runs: the one the rest of the machine disturbed least *)
-let fastest repeats f =
+let fastest ?now repeats f =
   let rec go k (result, best) =
     if k <= 1 then (result, best)
     else
-      let _, seconds = time f in
+      let _, seconds = time ?now f in
       go (k - 1) (result, Float.min best seconds)
   in
-  go repeats (time f)
+  go repeats (time ?now f)
 
-let report ~name ~workers ~n ~sequential:(seq, seq_time)
+let default_repeats = 3
+
+(* Alternating the two spreads the machine's drift (frequency scaling, other
+   work) over both instead of charging it to whichever ran last; the warm-up
+   pays for page faults, the first domain or process starts and the caches.
+   A run whose answer differs from the warm-up's is kept as the answer, so one bad
+   run among good ones still shows as a disagreement. *)
+let measure ?now ~repeats ~sequential ~parallel () =
+  let warm_seq = sequential () in
+  let warm_par = parallel () in
+  let keep first (answer, best) (a, seconds) =
+    ((if answer = first then a else answer), Float.min best seconds)
+  in
+  let rec go k seq par =
+    if k = 0 then (seq, par)
+    else
+      go (k - 1)
+        (keep warm_seq seq (time ?now sequential))
+        (keep warm_par par (time ?now parallel))
+  in
+  go (max 1 repeats) (warm_seq, infinity) (warm_par, infinity)
+
+let report ~name ~workers ~n ~repeats ~sequential:(seq, seq_time)
     ~parallel:(par, par_time) =
   Printf.printf "workload: Collatz steps of 1..%d\n" n;
+  Printf.printf
+    "timing: the fastest of %d run%s each, alternating, after a discarded \
+     warm-up\n"
+    repeats
+    (if repeats = 1 then "" else "s");
   Printf.printf "sequential: %d in %.3f s\n" seq seq_time;
   Printf.printf "parallel (%s, %d worker%s): %d in %.3f s\n" name workers
     (if workers = 1 then "" else "s")

@@ -53,7 +53,9 @@ let main ~n ~workers ~hosts ~repeats ~csv =
       Stdlib.Printf.printf "%d,%d,%.6f\n%!" workers total seconds;
       return ()
   | Some sequential ->
-      if Workload.report ~name:Parallel.name ~workers ~n ~sequential ~parallel
+      if
+        Workload.report ~name:Parallel.name ~workers ~n ~repeats ~sequential
+          ~parallel
       then return ()
       else exit 1
 

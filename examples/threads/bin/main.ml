@@ -8,7 +8,7 @@ let () =
   let workers = ref (Parallel.default_workers ()) in
   let tasks = ref 8 in
   let delay = ref 0.2 in
-  let repeats = ref 1 in
+  let repeats = ref Workload.default_repeats in
   let usage =
     "main [-n SIZE] [-w THREADS] [-r REPEATS] [-tasks N] [-delay SECONDS]"
   in
@@ -21,7 +21,8 @@ let () =
       );
       ( "-r",
         Positive.count "-r" repeats,
-        "REPEATS  keep the fastest of REPEATS runs (default 1)" );
+        Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
+          !repeats );
       ("-tasks", Positive.count "-tasks" tasks, "N  blocking waits (default 8)");
       ( "-delay",
         Positive.seconds "-delay" delay,
@@ -29,14 +30,15 @@ let () =
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     usage;
-  let sequential =
-    Workload.fastest !repeats (fun () -> Workload.sequential !n)
-  in
-  let parallel =
-    Workload.fastest !repeats (fun () -> Parallel.sum ~workers:!workers ~n:!n)
+  let sequential, parallel =
+    Workload.measure ~repeats:!repeats
+      ~sequential:(fun () -> Workload.sequential !n)
+      ~parallel:(fun () -> Parallel.sum ~workers:!workers ~n:!n)
+      ()
   in
   let agree =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~sequential
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~repeats:!repeats
+      ~sequential
       ~parallel
   in
   print_endline
