@@ -17,9 +17,9 @@ val chunks : n:int -> count:int -> (int * int) list
 val default_size : int
 
 val time : ?now:(unit -> float) -> (unit -> 'a) -> 'a * float
-(** [time f] runs [f] and returns its result and the seconds it took, read
-    from [now] (default [Unix.gettimeofday], the wall clock; give a monotonic
-    clock where the library has one). *)
+(** [time f] runs [f] and returns its result and the seconds it took, read from
+    [now] (default [Unix.gettimeofday], the wall clock; give a monotonic clock
+    where the library has one). *)
 
 val fastest : ?now:(unit -> float) -> int -> (unit -> 'a) -> 'a * float
 (** [fastest repeats f] runs [f] [repeats] times (at least once) and returns its
@@ -38,9 +38,9 @@ val measure :
   (int * float) * (int * float)
 (** [measure ~repeats ~sequential ~parallel ()] runs each once as a warm-up
     (discarded), then [repeats] rounds of [sequential] followed by [parallel],
-    and returns each one's answer and fastest time. The answer is the
-    warm-up's, or the first that differs from it: a run that disagrees is never
-    hidden by the others. The starters time this way ([-r REPEATS]). *)
+    and returns each one's answer and fastest time. The answer is the warm-up's,
+    or the first that differs from it: a run that disagrees is never hidden by
+    the others. The starters time this way ([-r REPEATS]). *)
 
 val report :
   name:string ->
@@ -50,5 +50,5 @@ val report :
   sequential:int * float ->
   parallel:int * float ->
   bool
-(** Prints how it was timed, the sequential and parallel answers and times,
-    the speedup, and whether the answers agree (which it returns). *)
+(** Prints how it was timed, the sequential and parallel answers and times, the
+    speedup, and whether the answers agree (which it returns). *)

@@ -54,6 +54,5 @@ let () =
         if
           not
             (Workload.report ~name:Parallel.name ~workers:size ~n:!n
-               ~repeats:!repeats ~sequential
-               ~parallel)
+               ~repeats:!repeats ~sequential ~parallel)
         then exit 1
