@@ -52,13 +52,17 @@ function rude(port: number): Promise<net.Socket> {
   }));
 }
 
-/** A polite client: sends `line`, reads everything until the server hangs up after its own `end()`. */
-function echo(port: number, line: string): Promise<string> {
+/** A polite client: sends `text` and half-closes, reads everything (from `readAfter` ms on) until the server hangs up. */
+function echo(port: number, text: string, readAfter = 0): Promise<string> {
   const s = net.connect(port, "127.0.0.1");
-  return within(10_000, `the echo of "${line}"`, new Promise<string>((resolve, reject) => {
+  return within(20_000, `the echo of "${text.slice(0, 40).trim()}"`, new Promise<string>((resolve, reject) => {
     let got = "";
     s.setEncoding("utf8");
-    s.on("connect", () => s.end(`${line}\n`));
+    s.pause();
+    s.on("connect", () => {
+      s.end(text);
+      setTimeout(() => s.resume(), readAfter);
+    });
     s.on("data", (d) => (got += d));
     s.on("end", () => resolve(got));
     s.on("error", reject);
@@ -181,7 +185,7 @@ describe.each(servers.map((m) => [templateId(m), m] as const))("%s -serve", (id,
         };
         const problem = await client().then(() => undefined, failed);
         expect(problem, `${what}; the server's stderr:\n${out.stderr}`).toBeUndefined();
-        const reply = await echo(port, `polite, after ${what}`).catch(failed);
+        const reply = await echo(port, `polite, after ${what}\n`).catch(failed);
         expect(reply, `after ${what}; the server's stderr:\n${out.stderr}`).toBe(`polite, after ${what}\n`);
         if (logs) await until(`a logged line for ${what}`, () => logged() > before);
       };
@@ -242,8 +246,12 @@ describe.each(servers.map((m) => [templateId(m), m] as const))("%s -serve", (id,
         ),
       );
 
-      // every line sent before the half-close still gets its echo, then the server hangs up
-      await attack("a half-close", async () => expect(await echo(port, "a line, then half-closed")).toBe("a line, then half-closed\n"));
+      // every line sent before the half-close still gets its echo, then the server hangs up,
+      // also when the echoes queue up because the client reads them only later
+      const many = lines(100_000, "a line sent before a half-close");
+      await attack("a half-close after 4 MB of lines, read 0.5 s later", async () =>
+        expect((await echo(port, many, 500)) === many, "every echo, then the end").toBe(true),
+      );
 
       // a client that never reads stays connected while the server is told to stop
       const stalled = await rude(port);
@@ -264,7 +272,7 @@ describe.each(servers.map((m) => [templateId(m), m] as const))("%s -serve", (id,
     async () => {
       keepIfFailed();
       const server = await start(m, project);
-      expect(await echo(server.port, "hello")).toBe("hello\n");
+      expect(await echo(server.port, "hello\n")).toBe("hello\n");
       expect(await server.stop("SIGINT")).toBe(0);
       expect(await refused(server.port)).toBe("ECONNREFUSED");
     },
