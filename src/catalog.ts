@@ -52,8 +52,8 @@ export interface Floor {
   note: string;
 }
 
-/** What a starter's flag takes: a whole number of at least 1, a positive number of seconds, or host names separated by commas. */
-export const FLAG_KINDS = ["count", "seconds", "hosts"] as const;
+/** What a starter's flag takes: a whole number of at least 1, a positive number of seconds, host names separated by commas, or a TCP port (1 to 65535). */
+export const FLAG_KINDS = ["count", "seconds", "hosts", "port"] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
 
 /**

@@ -7,11 +7,10 @@
  */
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Manifest } from "../src/catalog.js";
-import { outputOf, repo, runCli } from "./helpers/cli.js";
-import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, installCliInForky, keepForkyWorkDir, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
+import { outputOf, runCli } from "./helpers/cli.js";
+import { forkyBuildable, forkyHasSources, forkyRoot, forkyWorkDir, inForky, installCliInForky, keepForkyWorkDir, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
 
 afterAll(removeForkyWorkDirs);
 
@@ -20,16 +19,10 @@ const templates = allTemplates();
 const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap", "parany", "luv", "threads", "compare"];
 /** Their libraries come from a source folder (scripts/forky-toolchain.sh, OCAML_SOURCES): given one, they must build too. */
 const FROM_SOURCES = ["async", "rpc-parallel", "mpi"];
-// libraries that come with the compiler
-const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
 
 // at collection time: which tests run depends on it (the first setup takes minutes)
 const root = forkyRoot();
-const installed = new Set(
-  execFileSync("bash", [join(repo, "scripts/forky-toolchain.sh"), "run", "ocamlfind", "list"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
-    .split("\n")
-    .map((l) => l.split(" ")[0]),
-);
+const buildable = forkyBuildable();
 
 const cli = installCliInForky(root);
 const sourcesGiven = Boolean(process.env.OCAML_SOURCES) || (await forkyHasSources());
@@ -39,7 +32,6 @@ if (!sourcesGiven)
   );
 
 const libraries = (m: Manifest) => librariesOf(m);
-const buildable = (m: Manifest) => libraries(m).every((l) => WITH_OCAML.has(l) || installed.has(l));
 
 /** Generates `template` inside the chroot; returns the folder inside it and the .opam as written. */
 async function generate(m: Manifest, extra: string[] = []) {
@@ -64,7 +56,12 @@ describe("the toolchain", () => {
 });
 
 /** Values each kind of flag must refuse: a message naming the flag, exit 2, as Stdlib's Arg does. */
-const BAD_VALUES = { count: ["0", "-1", "abc", "2.5"], seconds: ["0", "-0.5", "nan", "inf", "abc"], hosts: ["", "a,,b", ","] } as const;
+const BAD_VALUES = {
+  count: ["0", "-1", "abc", "2.5"],
+  seconds: ["0", "-0.5", "nan", "inf", "abc"],
+  hosts: ["", "a,,b", ","],
+  port: ["0", "-1", "65536", "abc"],
+} as const;
 
 /** Every flag of the starter, with every bad value: refused the same way, and nothing hangs. */
 async function refusesBadFlags(manifest: Manifest, inside: string) {

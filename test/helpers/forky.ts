@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { librariesOf, type Manifest } from "../../src/catalog.js";
 import { repo } from "./cli.js";
 
 const script = join(repo, "scripts/forky-toolchain.sh");
@@ -51,12 +52,34 @@ export function debianToolchain(suite: "trixie" | "bullseye") {
   return { suite, root, run };
 }
 
+// libraries that come with the compiler
+const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
+
+/** Whether a template's libraries are all in the chroot (findlib's list, read once when called). */
+export function forkyBuildable(): (m: Manifest) => boolean {
+  const installed = new Set(
+    execFileSync("bash", [script, "run", "ocamlfind", "list"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")
+      .map((l) => l.split(" ")[0]),
+  );
+  return (m) => librariesOf(m).every((l) => WITH_OCAML.has(l) || installed.has(l));
+}
+
 /** Whether the chroot has the libraries built from a source folder (async, rpc_parallel, mpi). */
 export const forkyHasSources = () => execa("bash", [script, "has-sources"], { reject: false }).then((r) => r.exitCode === 0);
 
 /** Runs a bash script inside the chroot, bounded by `timeout` ms; never rejects. */
 export function inForky(command: string, timeout = 600_000) {
   return execa("bash", [script, "run", "bash", "-c", command], { reject: false, timeout, all: true });
+}
+
+/**
+ * Starts a bash script inside the chroot as a process group of its own, for a process the test
+ * holds while it runs (a server): stop it by its pid, or the group with process.kill(-pid).
+ * The promise never rejects.
+ */
+export function spawnInForky(command: string) {
+  return execa("bash", [script, "run", "bash", "-c", command], { reject: false, detached: true });
 }
 
 /** Copies the built package (what npm would install) into the chroot; returns the CLI's path inside. */
