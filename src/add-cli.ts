@@ -9,6 +9,7 @@ import { findTemplate, loadCatalog } from "./catalog.js";
 import { add, addableTemplates, inspectProject, notAddable, planAdd, renderAdded, type AddPlan, type AddRequest, type AddResult, type Project } from "./add.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { shellCommand } from "./shell.js";
+import { canPrompt, noPrompt } from "./terminal.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 const FLAGS = {
@@ -93,9 +94,9 @@ export async function addMain(argv: string[], io: Out, env: NodeJS.ProcessEnv, c
     throw new CreateError(`the project has no package "${args.package}"; its packages: ${project.packages.join(", ") || "none"}`);
   if (!args.json) io.out(`dune project: ${project.located.project}; ${project.located.how}`);
 
-  const interactive = !args.yes && !args.json && !env.CI && (await terminalOnBothEnds());
+  const interactive = !args.yes && !args.json && !env.CI && (await canPrompt(env));
   if (!interactive && args.template === undefined)
-    throw new CreateError(`no template given: pass one, e.g. add eio. Those that can be added: ${addableTemplates().map((m) => m.name).join(", ")} (${cannotAdd()})`);
+    throw new CreateError(`no template given${args.yes || args.json || env.CI ? "" : noPrompt(env)}: pass one, e.g. add eio. Those that can be added: ${addableTemplates().map((m) => m.name).join(", ")} (${cannotAdd()})`);
   const plop = interactive ? await loadPlop(cwd) : undefined;
   const chosen = plop ? { ...args, ...(await ask(plop, project, args)) } : args;
   const request: AddRequest = { ...chosen, template: chosen.template!, cwd };
@@ -149,7 +150,7 @@ function summary(plan: AddPlan, r: AddResult): string {
 }
 
 function oneShot(r: AddResult): string {
-  const words = ["add", r.template, ...(r.variant ? ["--variant", r.variant] : []), "--package", r.package, "--dir", r.directory, "--yes"];
+  const words = ["add", r.template, ...(r.variant ? ["--variant", r.variant] : []), "--package", r.package, "--dir", r.directory, ...(r.dryRun ? ["--dry-run"] : []), "--yes"];
   return `npx create-ocaml-parallel ${shellCommand(words)}`;
 }
 
@@ -217,9 +218,4 @@ async function confirm(plop: Plop, plan: AddPlan) {
     }
     return files;
   };
-}
-
-async function terminalOnBothEnds() {
-  const { isatty } = await import("node:tty");
-  return isatty(0) && isatty(1);
 }

@@ -13,8 +13,8 @@ import { undoOnInterrupt } from "./interrupt.js";
 import { create, plan, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
 import { shellCommand, shellWord } from "./shell.js";
 import { DUNE_LANG } from "./render.js";
-import { forLocale } from "./terminal.js";
-import { BuildFailure, buildOffer, buildProject, checkSwitchCompiler, stopRunningStep, type BuildReport, type StepResult, type SwitchMode } from "./toolchain.js";
+import { canPrompt, forLocale, movesCursor, noPrompt } from "./terminal.js";
+import { BuildFailure, buildOffer, buildProject, checkSwitchCompiler, stopRunningStep, type BuildReport, type StepResult, type StoppedStep, type SwitchMode } from "./toolchain.js";
 
 const FLAGS = {
   string: ["template", "variant", "approaches", "name", "author", "switch", "ocaml"],
@@ -169,12 +169,13 @@ function oneShot(full: CreateRequest & { build?: boolean }, result: CreateResult
   if (result.approaches) words.push("--approaches", result.approaches.join(","));
   if (full.name) words.push("--name", full.name);
   if (full.build) words.push("--build");
+  if (full.dryRun) words.push("--dry-run");
   return `npm create ocaml-parallel@latest -- ${shellCommand([...words, "--yes"])}`;
 }
 
-/** One line per step on stderr: a ticking line in a terminal, plain lines elsewhere. */
+/** One line per step on stderr: a ticking line in a terminal, plain lines elsewhere (and under TERM=dumb). */
 function progressPrinter(stream: NodeJS.WriteStream) {
-  const live = Boolean(stream.isTTY);
+  const live = movesCursor(stream);
   let ticker: NodeJS.Timeout | undefined;
   return (step: string, result?: StepResult) => {
     if (!result) {
@@ -314,22 +315,25 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
     else if (request.approaches !== undefined) throw new CreateError("--approaches needs --template compare");
 
-    const interactive = !args.yes && !json && !env.CI && (await terminalOnBothEnds());
+    const interactive = !args.yes && !json && !env.CI && (await canPrompt(env));
     if (interactive) {
       // create() checks the same before writing; asking first needs it now
       const early = problemWith(request);
       if (early) throw new CreateError(early);
     } else {
-      if (request.directory === undefined) throw new CreateError("no project directory given: pass it as the first argument");
+      const why = args.yes || json || env.CI ? "" : noPrompt(env);
+      if (request.directory === undefined) throw new CreateError(`no project directory given${why}: pass it as the first argument`);
       if (request.template === undefined)
-        throw new CreateError(`no template given: pass --template NAME, one of ${catalog.map((m) => m.name).join(", ")}`);
+        throw new CreateError(`no template given${why}: pass --template NAME, one of ${catalog.map((m) => m.name).join(", ")}`);
     }
     const { answers, render } = interactive
-      ? await askWithGenerator({ ...request, build: request.dryRun ? false : build }, cwd)
+      ? // a dry run writes nothing: there is nothing to confirm or build
+        await askWithGenerator({ ...request, ...(request.dryRun ? { confirm: true, build: false } : { build }) }, cwd)
       : { answers: { build: build ?? false }, render: undefined };
     if (answers.confirm === false) throw new CreateError("cancelled: nothing was written");
     const full = { ...request, ...answers } as CreateRequest & { build?: boolean };
     const result: CreateResult & { build?: BuildReport } = await create(full, render);
+    if (!result.dryRun) written = result.directory;
     if (!json) io.out(summary(result, cwd));
     if (full.build || build) {
       const manifest = findTemplate(catalog, result.template, result.variant, result.approaches);
@@ -354,16 +358,6 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     io.err(`create-ocaml-parallel: ${message}`);
     return exitCode;
   }
-}
-
-/**
- * Whether stdin and stdout are a terminal. node:tty is loaded only here, and
- * isatty used rather than process.stdin.isTTY: the module and the stdin stream
- * would cost a run that asks nothing 4 and 5 ms.
- */
-async function terminalOnBothEnds() {
-  const { isatty } = await import("node:tty");
-  return isatty(0) && isatty(1);
 }
 
 /**
@@ -399,15 +393,24 @@ function cannotWrite(fd: 1 | 2, error: unknown) {
   }
 }
 
+/** The project once it is in place: an interruption after that (during --build) leaves it. */
+let written: string | undefined;
+
+/** What an interrupted --build leaves: the project, and the commands that finish the build. */
+function buildLeft({ dir, step, log, left }: StoppedStep): string {
+  const resume = [`cd ${shellWord(dir)}`, ...left.map(shellCommand)].join(" && ");
+  return `${step} was stopped. The project is kept in ${dir} (the build's log: ${log}); to finish the build: ${resume}`;
+}
+
 /** The process entry: wires signals so an interruption leaves nothing half-written. */
 export async function runCli(argv = process.argv.slice(2)) {
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const [signal, code] of Object.entries(codes))
     process.on(signal, () => {
       undoOnInterrupt();
-      stopRunningStep(signal as NodeJS.Signals);
+      const stopped = stopRunningStep(signal as NodeJS.Signals);
       if (prompting) showCursor();
-      process.stderr.write(`\ncreate-ocaml-parallel: interrupted (${signal}); nothing half-written is left.\n`);
+      process.stderr.write(`\n${forLocale(`create-ocaml-parallel: interrupted (${signal}); ${stopped ? buildLeft(stopped) : `${written ? `the project is kept in ${written}; ` : ""}nothing half-written is left.`}`)}\n`);
       process.exit(code);
     });
   const code = await main(argv, {

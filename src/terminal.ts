@@ -62,3 +62,35 @@ export function fitToWidth(line: string, width: number): string {
   }
   return out;
 }
+
+/**
+ * Whether the terminal takes cursor movements: not TERM=dumb (Emacs's shell,
+ * some editors' consoles), which shows escape sequences as text.
+ */
+export const movesCursor = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env) => Boolean(stream.isTTY) && env.TERM !== "dumb";
+
+/**
+ * Whether questions can be asked: stdin and stdout are a terminal that moves
+ * its cursor (the prompts redraw themselves). Under TERM=dumb the run is as
+ * without a terminal: nothing is asked, the flags must say it all. node:tty is
+ * loaded only here, and isatty used rather than process.stdin.isTTY: the module
+ * and the stdin stream would cost a run that asks nothing 4 and 5 ms.
+ */
+export async function canPrompt(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const { isatty } = await import("node:tty");
+  return isatty(0) && isatty(1) && env.TERM !== "dumb";
+}
+
+/** Why nothing was asked, when it is TERM=dumb (said in the error that names the flags to pass instead). */
+export const noPrompt = (env: NodeJS.ProcessEnv = process.env) => (env.TERM === "dumb" ? " (TERM=dumb, so nothing is asked)" : "");
+
+/**
+ * NO_COLOR wins over FORCE_COLOR, as no-color.org asks. Node lets FORCE_COLOR
+ * win, and warns (on stderr, into the prompt) when both are set; without
+ * FORCE_COLOR, Node's own rule (NO_COLOR, TERM=dumb: no colour) decides.
+ * Called before the prompts' colours are chosen; the processes the run starts
+ * then see the same.
+ */
+export function settleColour(env: NodeJS.ProcessEnv = process.env) {
+  if (env.FORCE_COLOR !== undefined && (env.NO_COLOR !== undefined || env.NODE_DISABLE_COLORS !== undefined)) delete env.FORCE_COLOR;
+}

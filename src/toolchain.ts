@@ -105,10 +105,18 @@ export interface BuildOptions {
   note?: (text: string) => void;
 }
 
-/** The step running now, so an interruption can stop it (cli.ts calls `stopRunningStep`). */
-let running: ResultPromise | undefined;
-export function stopRunningStep(signal: NodeJS.Signals) {
-  running?.kill(signal);
+/** A build step stopped by an interruption: where, which, and the commands it and the steps after it run. */
+export interface StoppedStep {
+  dir: string;
+  step: string;
+  log: string;
+  left: string[][];
+}
+/** The step running now, so an interruption can stop it and say what is left (cli.ts calls `stopRunningStep`). */
+let running: (StoppedStep & { process: ResultPromise }) | undefined;
+export function stopRunningStep(signal: NodeJS.Signals): StoppedStep | undefined {
+  running?.process.kill(signal);
+  return running;
 }
 
 const MINUTE = 60_000;
@@ -242,13 +250,14 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
   mkdirSync(dirname(log), { recursive: true });
   writeFileSync(log, `create-ocaml-parallel --build of ${manifest.name} in ${dir}\n`);
   const report: BuildReport = { with: mode, tools, steps: [], log };
-  for (const [name, command, timeout] of steps) {
+  for (const [i, [name, command, timeout]] of steps.entries()) {
     options.progress?.(name);
     appendFileSync(log, `\n$ ${shellCommand(command)}\n`);
     const started = Date.now();
     const { execa } = await import("execa");
-    running = execa(command[0], command.slice(1), { cwd: dir, reject: false, stdin: "ignore", all: true, timeout, env: { OPAMCOLOR: "never", OPAMYES: "1" } });
-    const r = await running;
+    const child = execa(command[0], command.slice(1), { cwd: dir, reject: false, stdin: "ignore", all: true, timeout, env: { OPAMCOLOR: "never", OPAMYES: "1" } });
+    running = { process: child, dir, step: name, log, left: steps.slice(i).map(([, c]) => c) };
+    const r = await child;
     running = undefined;
     appendFileSync(log, String(r.all ?? ""));
     const result: StepResult = { name, command, status: r.exitCode === 0 ? "ok" : "failed", seconds: (Date.now() - started) / 1000 };
