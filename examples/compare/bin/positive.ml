@@ -18,3 +18,13 @@ let seconds flag r =
              (Printf.sprintf "%s must be a positive number of seconds, not %g"
                 flag v));
       r := v)
+
+let port flag r =
+  Arg.Int
+    (fun v ->
+      if v < 1 || v > 65535 then
+        raise
+          (Arg.Bad
+             (Printf.sprintf "%s must be a TCP port from 1 to 65535, not %d"
+                flag v));
+      r := v)

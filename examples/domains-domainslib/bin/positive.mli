@@ -5,3 +5,6 @@ val count : string -> int ref -> Arg.spec
 
 val seconds : string -> float ref -> Arg.spec
 (** [seconds "-t" r]: a finite number of seconds above 0, stored in [r]. *)
+
+val port : string -> int ref -> Arg.spec
+(** [port "-serve" r]: a TCP port, from 1 to 65535, stored in [r]. *)

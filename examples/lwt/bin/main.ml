@@ -1,11 +1,13 @@
 (* Starts the echo server, runs many concurrent clients against it, then
-   shows a timeout cancelling a request that takes too long. *)
+   shows a timeout cancelling a request that takes too long. With -serve PORT,
+   runs the server alone until SIGINT (Ctrl-C) or SIGTERM. *)
 
 open Lwt.Syntax
 open Lwt_starter
 
-let main ~clients ~messages ~timeout =
-  let* server, port = Echo.serve () in
+let demo ~clients ~messages ~timeout =
+  let* server = Echo.serve () in
+  let port = Echo.port server in
   Printf.printf "echo server on 127.0.0.1:%d\n%!" port;
   let t0 = Unix.gettimeofday () in
   let* correct = Echo.run_clients ~port ~clients ~messages in
@@ -19,11 +21,27 @@ let main ~clients ~messages ~timeout =
   Printf.printf "a request answered only after 10 s: %s after %.3f s\n%!"
     (if timed_out then "cancelled by the timeout" else "answered")
     (Unix.gettimeofday () -. t0);
-  let+ () = Lwt_io.shutdown_server server in
+  let+ () = Echo.shutdown server in
   correct = expected && timed_out
+
+let serve port =
+  let* server = Echo.serve ~port () in
+  Printf.printf "listening on 127.0.0.1:%d\n%!" (Echo.port server);
+  let stop, stopper = Lwt.wait () in
+  List.iter
+    (fun signal ->
+      ignore
+        (Lwt_unix.on_signal signal (fun _ ->
+             if Lwt.is_sleeping stop then Lwt.wakeup_later stopper ())
+          : Lwt_unix.signal_handler_id))
+    [ Sys.sigint; Sys.sigterm ];
+  let* () = stop in
+  let+ () = Echo.shutdown server in
+  true
 
 let () =
   let clients = ref 100 and messages = ref 10 and timeout = ref 0.2 in
+  let port = ref 0 in
   Arg.parse
     [
       ( "-c",
@@ -35,10 +53,15 @@ let () =
       ( "-t",
         Positive.seconds "-t" timeout,
         "SECONDS  the slow request's timeout (default 0.2)" );
+      ( "-serve",
+        Positive.port "-serve" port,
+        "PORT  only serve on 127.0.0.1:PORT, until SIGINT or SIGTERM" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
-    "main [-c CLIENTS] [-m MESSAGES] [-t SECONDS]";
+    "main [-c CLIENTS] [-m MESSAGES] [-t SECONDS] | main -serve PORT";
   let ok =
-    Lwt_main.run (main ~clients:!clients ~messages:!messages ~timeout:!timeout)
+    Lwt_main.run
+      (if !port > 0 then serve !port
+       else demo ~clients:!clients ~messages:!messages ~timeout:!timeout)
   in
   if not ok then exit 1
