@@ -27,8 +27,7 @@ let () =
       ()
   in
   let agree =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~repeats:!repeats
-      ~sequential
-      ~parallel
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n
+      ~repeats:!repeats ~sequential ~parallel
   in
   if not agree then exit 1

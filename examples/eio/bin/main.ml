@@ -67,8 +67,7 @@ let () =
       ()
   in
   let cpu_ok =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~repeats:!repeats
-      ~sequential
-      ~parallel
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n
+      ~repeats:!repeats ~sequential ~parallel
   in
   if not (echo_ok && cpu_ok) then exit 1

@@ -37,9 +37,8 @@ let () =
       ()
   in
   let agree =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~repeats:!repeats
-      ~sequential
-      ~parallel
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n
+      ~repeats:!repeats ~sequential ~parallel
   in
   print_endline
     "  (CPU work: threads take turns on the runtime lock, so no speedup)";

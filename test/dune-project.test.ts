@@ -1,0 +1,131 @@
+/**
+ * src/dune-project.ts: adding to a package's depends in dune-project, every
+ * other byte unchanged (on odd inputs made by fast-check), or refusing.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatDune } from "../src/dune-format.js";
+import { addDuneDependencies, duneDependency, readDuneProject, UnsafeEdit } from "../src/dune-project.js";
+import { fieldsNamed, parseSexp, values } from "../src/sexp.js";
+import { DUNE_INIT, dep, EIO, isInsertion } from "./helpers/projects.js";
+
+/** The package names of package `pkg`'s depends, read back. */
+function duneNames(text: string, pkg: string): string[] {
+  const stanza = readDuneProject(text).packages.find((p) => p.name === pkg)!.stanza;
+  const depends = fieldsNamed(stanza.items, "depends")[0];
+  return depends ? values(depends.items).slice(1).map((n) => (n.kind === "list" ? (values(n.items)[0] as { text: string }).text : (n as { text: string }).text)) : [];
+}
+
+describe("dune-project: adding to a package's depends", () => {
+  it("a stanza in dune's layout stays in dune's layout; nothing else changes", () => {
+    const edit = addDuneDependencies(readDuneProject(DUNE_INIT), "foo", EIO);
+    expect(edit.text).toBe(DUNE_INIT.replace(" (depends ocaml)", " (depends\n  ocaml\n  (eio_main\n   (>= 1.3)))"));
+    expect(edit.added.map((d) => d.name)).toEqual(["eio_main"]);
+    // present without a constraint: left as it is, and said
+    expect(edit.kept).toEqual([{ name: "ocaml", theirs: "ocaml", ours: "(ocaml (>= 5.2))" }]);
+    expect(edit.before).toEqual({ count: 1, names: ["ocaml"], last: ["ocaml"] });
+  });
+
+  it("an odd layout is kept: the entries go after the last one, indented as it is, after a trailing comment", () => {
+    const text = `(lang dune 3.0) ; the version\n(package (name a)\n   (depends\n       lwt   ; the old one\n       (fmt (>= 0.9)) ; pretty printing\n   ))\n(package (name b) (depends x))\n`;
+    const edit = addDuneDependencies(readDuneProject(text), "a", EIO);
+    expect(edit.text).toBe(
+      `(lang dune 3.0) ; the version\n(package (name a)\n   (depends\n       lwt   ; the old one\n       (fmt (>= 0.9)) ; pretty printing\n       (ocaml (>= 5.2))\n       (eio_main (>= 1.3))\n   ))\n(package (name b) (depends x))\n`,
+    );
+    const one = addDuneDependencies(readDuneProject(text), "b", EIO);
+    expect(one.text).toBe(text.replace("(depends x))", "(depends x (ocaml (>= 5.2)) (eio_main (>= 1.3))))"));
+  });
+
+  it("a package without depends gets one; a dependency there already is left alone and a different constraint reported", () => {
+    const text = "(lang dune 3.11)\n(package\n (name p)\n (synopsis \"x\"))\n";
+    expect(addDuneDependencies(readDuneProject(text), "p", EIO).text).toBe(
+      "(lang dune 3.11)\n(package\n (name p)\n (synopsis \"x\")\n (depends\n  (ocaml\n   (>= 5.2))\n  (eio_main\n   (>= 1.3))))\n",
+    );
+    const has = "(lang dune 3.11)\n(package (name p) (depends (ocaml (>= 5.2)) (eio_main   (>= 1.0))))\n";
+    const edit = addDuneDependencies(readDuneProject(has), "p", EIO);
+    expect(edit.text).toBe(has);
+    expect(edit.added).toEqual([]);
+    expect(edit.kept).toEqual([{ name: "eio_main", theirs: "(eio_main (>= 1.0))", ours: "(eio_main (>= 1.3))" }]);
+  });
+
+  it("what it cannot edit safely is refused, not guessed", () => {
+    const twice = "(lang dune 3.11)\n(package (name p) (depends a) (depends b))\n";
+    expect(() => addDuneDependencies(readDuneProject(twice), "p", EIO)).toThrow(UnsafeEdit);
+    const string = '(lang dune 3.11)\n(package (name p) (depends "a"))\n';
+    expect(() => addDuneDependencies(readDuneProject(string), "p", EIO)).toThrow(/does not read/);
+    expect(() => addDuneDependencies(readDuneProject(twice), "q", EIO)).toThrow(/no \(package \(name q\)\)/);
+  });
+
+  it("reads dune's syntax: comments, block strings, escapes", () => {
+    const text = `(lang dune 3.11)\n; a (comment "\n(package\n (name "p")\n (description\n  "\\| line (one\n  "\\| line ;two\n  )\n (depends "\\"" ))\n`;
+    expect(readDuneProject(text).packages.map((p) => p.name)).toEqual(["p"]);
+    expect(parseSexp(text).length).toBe(3);
+    // a package without depends whose last field is on the line of a block string: the new field goes after it
+    const block = '(lang dune 3.11)\n(package (name p) (description\n  "\\| b\n ))\n';
+    expect(addDuneDependencies(readDuneProject(block), "p", [dep("x")]).text).toBe(block.replace(" ))", " ) (depends x))"));
+    expect(() => parseSexp("(a (b)")).toThrow(/unclosed parenthesis at line 1/);
+    expect(() => parseSexp("(a))")).toThrow(/unexpected \)/);
+  });
+
+  // the pieces of a dune-project, with every kind of spacing, comment and quoting dune reads
+  const space = fc.constantFrom(" ", "  ", "\t", "\n", "\n\n", " \n   ", "\n\t ");
+  const sep = fc.oneof(
+    { weight: 4, arbitrary: space },
+    { weight: 1, arbitrary: fc.stringMatching(/^[a-z ()"#|;]{0,12}$/).map((c) => ` ; ${c}\n`) },
+  );
+  const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/);
+  const version = fc.stringMatching(/^[0-9]\.[0-9]{1,2}$/);
+  const dependency = fc.oneof(
+    name,
+    fc.tuple(name, version).map(([n, v]) => `(${n} (>= ${v}))`),
+    name.map((n) => `(${n} :with-test)`),
+    fc.tuple(name, version, version).map(([n, a, b]) => `(${n} (and (>= ${a}) (< ${b})))`),
+  );
+  const joined = (items: fc.Arbitrary<string[]>) =>
+    fc.tuple(items, fc.array(sep, { minLength: 20, maxLength: 20 })).map(([xs, seps]) => xs.map((x, k) => `${seps[k % seps.length]}${x}`).join(""));
+  const str = fc.stringMatching(/^[a-z ();#|\\"]{0,12}$/).map((s) => `"${s.replace(/[\\"]/g, "\\$&")}"`);
+  const pkg = (pkgName: string) =>
+    fc
+      .record({
+        depends: fc.option(joined(fc.array(dependency, { maxLength: 5 })), { nil: undefined }),
+        synopsis: str,
+        s: fc.array(sep, { minLength: 6, maxLength: 6 }),
+        dependsLast: fc.boolean(),
+      })
+      .map(({ depends, synopsis, s, dependsLast }) => {
+        const fields = [`(name${s[0]}${pkgName})`, `(synopsis${s[1]}${synopsis})`];
+        if (depends !== undefined) fields.splice(dependsLast ? 2 : 1, 0, `(depends${depends}${s[2]})`);
+        return `(package${fields.map((f, k) => `${s[3 + (k % 3)]}${f}`).join("")}${s[5]})`;
+      });
+  const duneProject = fc
+    .tuple(pkg("main_pkg"), pkg("other"), fc.array(sep, { minLength: 5, maxLength: 5 }), fc.boolean())
+    .map(([a, b, s, aFirst]) => `(lang dune 3.11)${s[0]}(name x)${s[1]}(generate_opam_files true)${s[2]}${aFirst ? a : b}${s[3]}${aFirst ? b : a}${s[4]}`);
+  const wanted = fc.array(fc.tuple(name, fc.array(version, { maxLength: 2 }), fc.boolean()), { minLength: 1, maxLength: 4 }).map((ds) =>
+    ds.filter(([n], k) => ds.findIndex(([m]) => m === n) === k).map(([n, vs, test]) => dep(n, vs.map((v, k) => `${k ? "<" : ">="} ${v}`), test)),
+  );
+
+  it("on odd files: only the package's stanza changes, by one insertion (or dune's layout of it), and the new names are read back", () => {
+    fc.assert(
+      fc.property(duneProject, wanted, (text, deps) => {
+        const project = readDuneProject(text);
+        const stanza = project.packages.find((p) => p.name === "main_pkg")!.stanza;
+        const before = duneNames(text, "main_pkg");
+        const other = duneNames(text, "other");
+        const edit = addDuneDependencies(project, "main_pkg", deps);
+        // nothing outside the stanza changed
+        expect(edit.text.slice(0, stanza.start)).toBe(text.slice(0, stanza.start));
+        expect(edit.text.endsWith(text.slice(stanza.end))).toBe(true);
+        const newStanza = edit.text.slice(stanza.start, edit.text.length - (text.length - stanza.end));
+        const oldStanza = text.slice(stanza.start, stanza.end);
+        if (!isInsertion(oldStanza, newStanza)) expect(formatDune(oldStanza)).toBe(`${oldStanza}\n`);
+        // what was there stays; what was missing is added, once, with its constraints
+        expect(edit.added.map((d) => d.name)).toEqual(deps.map((d) => d.name).filter((n) => !before.includes(n)));
+        expect(duneNames(edit.text, "main_pkg")).toEqual([...before, ...edit.added.map((d) => d.name)]);
+        expect(duneNames(edit.text, "other")).toEqual(other);
+        for (const d of edit.added) expect(edit.text.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")")).toContain(duneDependency(d));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
