@@ -17,7 +17,8 @@ function du(path) {
   const s = statSync(path);
   return s.isDirectory() ? readdirSync(path).reduce((t, e) => t + du(join(path, e)), 0) : s.size;
 }
-const packages = (modules) => readdirSync(modules).flatMap((e) => (e.startsWith("@") ? readdirSync(join(modules, e)) : e.startsWith(".") ? [] : [e])).length;
+const packages = (modules) =>
+  readdirSync(modules).flatMap((e) => (e.startsWith("@") ? readdirSync(join(modules, e)) : e.startsWith(".") ? [] : [e])).length;
 
 function install(spec, name) {
   const dir = join(scratch, name);
@@ -56,7 +57,9 @@ try {
   const vite = install("create-vite@9.3.0", "vite");
   const oursBin = join(ours.dir, "node_modules/create-ocaml-parallel/bin/create-ocaml-parallel.cjs");
   const viteBin = join(vite.dir, "node_modules/create-vite/index.js");
-  const oursRuns = [], viteRuns = [], helpRuns = [];
+  const oursRuns = [],
+    viteRuns = [],
+    helpRuns = [];
   for (let i = 0; i < runs; i++) {
     oursRuns.push(measure([oursBin, "app", "--template", "domains", "--yes", "--no-git"]));
     viteRuns.push(measure([viteBin, "app", "--template", "vanilla-ts", "--no-interactive"]));
@@ -66,14 +69,23 @@ try {
   const a = row("create-ocaml-parallel", ours, oursRuns);
   const b = row("create-vite 9.3.0", vite, viteRuns);
   const mb = (x) => (x / 1e6).toFixed(2);
-  console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${new Date().toISOString().slice(0, 10)}, ${runs} alternating runs`);
+  console.log(
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${new Date().toISOString().slice(0, 10)}, ${runs} alternating runs`,
+  );
   console.log("| | write a project: median wall | peak RSS | install time | installed | packages |");
   console.log("|---|---|---|---|---|---|");
   for (const r of [a, b])
-    console.log(`| ${r.name} | ${r.wall.toFixed(0)} ms | ${r.rss.toFixed(1)} MiB | ${r.seconds.toFixed(1)} s | ${mb(r.bytes)} MB | ${r.packages} |`);
-  console.log(`| ratio | ${(a.wall / b.wall).toFixed(2)} | ${(a.rss / b.rss).toFixed(2)} | ${(a.seconds / b.seconds).toFixed(2)} | ${(a.bytes / b.bytes).toFixed(2)} | |`);
-  if (process.env.NODE_EXTRA_CA_CERTS) console.log("(both ran without NODE_EXTRA_CA_CERTS, which this machine sets: Node 20 parses that bundle at every start)");
-  console.log(`create-ocaml-parallel --help: median ${median(helpRuns).toFixed(0)} ms; tarball ${mb(packed.size)} MB, unpacked ${mb(packed.unpackedSize)} MB, ${packed.entryCount} files`);
+    console.log(
+      `| ${r.name} | ${r.wall.toFixed(0)} ms | ${r.rss.toFixed(1)} MiB | ${r.seconds.toFixed(1)} s | ${mb(r.bytes)} MB | ${r.packages} |`,
+    );
+  console.log(
+    `| ratio | ${(a.wall / b.wall).toFixed(2)} | ${(a.rss / b.rss).toFixed(2)} | ${(a.seconds / b.seconds).toFixed(2)} | ${(a.bytes / b.bytes).toFixed(2)} | |`,
+  );
+  if (process.env.NODE_EXTRA_CA_CERTS)
+    console.log("(both ran without NODE_EXTRA_CA_CERTS, which this machine sets: Node 20 parses that bundle at every start)");
+  console.log(
+    `create-ocaml-parallel --help: median ${median(helpRuns).toFixed(0)} ms; tarball ${mb(packed.size)} MB, unpacked ${mb(packed.unpackedSize)} MB, ${packed.entryCount} files`,
+  );
   console.log("Goals: wall ratio ≤ 1.0, RSS ratio ≤ 1.2, --help < 100 ms, installed ≤ 2 MB with no runtime dependencies.");
 } finally {
   rmSync(scratch, { recursive: true, force: true });

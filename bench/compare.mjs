@@ -20,7 +20,15 @@ const approaches = catalog()
   .find((m) => m.name === "compare")
   .approaches.filter((a) => hasSources || !a.program)
   .map((a) => a.name);
-const [outside, inside] = generateInForky("bench-compare-", ["compare", "--template", "compare", "--approaches", approaches.join(","), "--yes", "--no-git"]);
+const [outside, inside] = generateInForky("bench-compare-", [
+  "compare",
+  "--template",
+  "compare",
+  "--approaches",
+  approaches.join(","),
+  "--yes",
+  "--no-git",
+]);
 const size = process.env.N ? `-n ${Number(process.env.N)}` : "";
 const repeats = Number(process.env.REPEATS ?? 5);
 try {

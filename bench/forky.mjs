@@ -24,5 +24,4 @@ export function generateInForky(prefix, args) {
 }
 
 /** The line that says where and when a table was measured. */
-export const machine = () =>
-  `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${new Date().toISOString().slice(0, 10)}`;
+export const machine = () => `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${new Date().toISOString().slice(0, 10)}`;

@@ -43,8 +43,14 @@ const cpuRows = cpu.map((example) => {
   if (!out) return [example.folder, "did not build here (libraries missing?)", "", "", "", ""];
   const seq = num(out, /sequential: \d+ in ([\d.]+) s/);
   const par = num(out, /parallel .*: \d+ in ([\d.]+) s/);
-  return [example.folder, `${num(out, /\((?:.*), (\d+) workers\)/)}`, seq.toFixed(3), par.toFixed(3), `${(seq / par).toFixed(2)}x`,
-    /results agree: yes/.test(out) ? "yes" : "NO"];
+  return [
+    example.folder,
+    `${num(out, /\((?:.*), (\d+) workers\)/)}`,
+    seq.toFixed(3),
+    par.toFixed(3),
+    `${(seq / par).toFixed(2)}x`,
+    /results agree: yes/.test(out) ? "yes" : "NO",
+  ];
 });
 
 const echoRows = echo.map((example) => {

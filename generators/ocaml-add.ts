@@ -33,7 +33,11 @@ export function registerAddChoices(plop: NodePlopAPI, { templates, packages, kno
       name: "template",
       message: "Which approach to add?",
       pageSize: templates.length,
-      choices: templates.map((m) => ({ name: `${m.name.padEnd(width)}  OCaml ≥ ${m.ocaml.padEnd(4)}  ${m.summary}`, value: m.name, short: m.name })),
+      choices: templates.map((m) => ({
+        name: `${m.name.padEnd(width)}  OCaml ≥ ${m.ocaml.padEnd(4)}  ${m.summary}`,
+        value: m.name,
+        short: m.name,
+      })),
     });
   if (known.variant === undefined)
     prompts.push({
@@ -42,7 +46,11 @@ export function registerAddChoices(plop: NodePlopAPI, { templates, packages, kno
       message: "Which variant?",
       when: (answers: Partial<AddAnswers>) => variantsOf(templates, known.template ?? answers.template).length > 0,
       choices: (answers: Partial<AddAnswers>) =>
-        variantsOf(templates, known.template ?? answers.template).map((v) => ({ name: `${v.name.padEnd(12)} ${v.summary}`, value: v.name, short: v.name })),
+        variantsOf(templates, known.template ?? answers.template).map((v) => ({
+          name: `${v.name.padEnd(12)} ${v.summary}`,
+          value: v.name,
+          short: v.name,
+        })),
     });
   if (known.package === undefined && packages.length > 1)
     prompts.push({

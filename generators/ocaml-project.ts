@@ -36,10 +36,8 @@ export interface GeneratorContext {
 
 export const GENERATOR = "ocaml-project";
 
-const variantsOf = (catalog: Manifest[], answers: Partial<Answers>) =>
-  catalog.find((m) => m.name === answers.template)?.variants ?? [];
-const approachesOf = (catalog: Manifest[], answers: Partial<Answers>) =>
-  catalog.find((m) => m.name === answers.template)?.approaches ?? [];
+const variantsOf = (catalog: Manifest[], answers: Partial<Answers>) => catalog.find((m) => m.name === answers.template)?.variants ?? [];
+const approachesOf = (catalog: Manifest[], answers: Partial<Answers>) => catalog.find((m) => m.name === answers.template)?.approaches ?? [];
 
 // what tells the approaches apart first: the summary last, as the prompt cuts lines to the terminal's width
 const choiceLine = (m: Manifest, width: number) => `${m.name.padEnd(width)}  OCaml ≥ ${m.ocaml.padEnd(4)}  ${m.summary}`;

@@ -3,10 +3,11 @@
 // Node starts a CommonJS file faster than an ES module graph; and separate
 // bundles for what only some runs need (node-plop and inquirer to ask
 // questions, execa to run git, opam and dune), loaded when first used.
-import * as esbuild from "esbuild";
-import Handlebars from "handlebars";
+
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import Handlebars from "handlebars";
 
 const path = (p) => fileURLToPath(new URL(p, import.meta.url));
 const templates = path("../templates");
@@ -21,7 +22,10 @@ function precompiledSpecs() {
     .map((file) => file.split("\\").join("/"))
     .filter((file) => file.endsWith(".hbs"))
     .sort()
-    .map((file) => `${JSON.stringify(file)}: ${Handlebars.precompile(readFileSync(`${templates}/${file}`, "utf8"), { noEscape: true, strict: true })}`);
+    .map(
+      (file) =>
+        `${JSON.stringify(file)}: ${Handlebars.precompile(readFileSync(`${templates}/${file}`, "utf8"), { noEscape: true, strict: true })}`,
+    );
   return `const specs = {\n${entries.join(",\n")}\n};
 export function templateSpec(path) {
   const spec = specs[path.split("\\\\").join("/")];
@@ -79,7 +83,4 @@ const bundle = (name, entry) =>
     plugins: plugins(name),
     logLevel: "warning",
   });
-await Promise.all([
-  bundle("cli", path("../src/cli.ts")),
-  ...Object.keys(lazy).map((name) => bundle(name, `lazy:${name}`)),
-]);
+await Promise.all([bundle("cli", path("../src/cli.ts")), ...Object.keys(lazy).map((name) => bundle(name, `lazy:${name}`))]);

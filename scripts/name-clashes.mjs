@@ -22,7 +22,8 @@ import { pathToFileURL } from "node:url";
 import { catalog, cli, examples, root } from "./examples.mjs";
 
 export const file = join(root, "templates/name-clashes.json");
-const forky = (...args) => execFileSync("bash", [join(root, "scripts/forky-toolchain.sh"), ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+const forky = (...args) =>
+  execFileSync("bash", [join(root, "scripts/forky-toolchain.sh"), ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
 /** The name the probe projects get: every name derived from it is the project's own, not a clash. */
 const PROBE = "probe";
 
@@ -56,17 +57,22 @@ function readProject(dir) {
   // the opam packages its .opam depends on: ocaml, dune and the template's
   const opam = readFileSync(join(dir, `${PROBE}.opam`), "utf8");
   const packages = [...(/^depends: \[\n([^\]]*)\]/m.exec(opam)?.[1] ?? "").matchAll(/^\s+"([^"]+)"/gm)].map((m) => m[1]).sort();
-  return { packages, libraries: external("libraries"), rewriters: external("pps"), own: [...new Set(own.map((n) => n.toLowerCase()))].sort() };
+  return {
+    packages,
+    libraries: external("libraries"),
+    rewriters: external("pps"),
+    own: [...new Set(own.map((n) => n.toLowerCase()))].sort(),
+  };
 }
 
 /** A bash script for the chroot printing `ID<TAB>KIND<TAB>VALUE` lines (KIND: library, unit, missing). */
 function queries(projects) {
   const lines = [
     "set -u",
-    "out() { while read -r v; do [ -n \"$v\" ] && printf '%s\\t%s\\t%s\\n' \"$1\" \"$2\" \"$v\"; done; }",
+    'out() { while read -r v; do [ -n "$v" ] && printf \'%s\\t%s\\t%s\\n\' "$1" "$2" "$v"; done; }',
     // top-level compilation units of archives given as DIR<TAB>ARCHIVES lines
     "units() { while IFS=$'\\t' read -r d a; do for f in $a; do [ -f \"$d/$f\" ] && ocamlobjinfo \"$d/$f\" | sed -n 's/^Unit name: //p'; done; done; }",
-    'std=$(ocamlfind ocamlc -where)',
+    "std=$(ocamlfind ocamlc -where)",
     'printf "%s\\t%s\\n" "$std" "stdlib.cma std_exit.cmo" | units | out stdlib unit',
   ];
   for (const { id, libraries, rewriters } of projects) {
@@ -94,12 +100,15 @@ export function current() {
     writeFileSync(join(work, "query.sh"), queries(projects));
     const found = new Map(projects.map((p) => [p.id, { library: new Set(), unit: new Set(), missing: new Set() }]));
     found.set("stdlib", { library: new Set(["stdlib"]), unit: new Set(), missing: new Set() });
-    for (const line of forky("run", "bash", `/${relative(chroot, work)}/query.sh`).split("\n").filter(Boolean)) {
+    for (const line of forky("run", "bash", `/${relative(chroot, work)}/query.sh`)
+      .split("\n")
+      .filter(Boolean)) {
       const [id, kind, value] = line.split("\t");
       found.get(id)[kind].add(value);
     }
     // a wrapped library's inner modules (lib__Mod) cannot clash; the standard library's are its modules (Stdlib__List is List)
-    const modules = (units) => [...units].filter((u) => !u.includes("__") || u.startsWith("Stdlib__")).map((u) => u.replace(/^Stdlib__/, ""));
+    const modules = (units) =>
+      [...units].filter((u) => !u.includes("__") || u.startsWith("Stdlib__")).map((u) => u.replace(/^Stdlib__/, ""));
     const stdlib = new Set(modules(found.get("stdlib").unit));
     const templates = {};
     const missing = [];
@@ -136,14 +145,18 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     const recorded = JSON.parse(readFileSync(file, "utf8"));
     // templates whose libraries the chroot lacks cannot be checked: they are named, and keep their record
     for (const m of missing) console.log(`not checked (libraries not installed): ${m}`);
-    const checked = (d) => ({ ...d, templates: Object.fromEntries(Object.entries(d.templates).filter(([id]) => !missing.some((m) => m.startsWith(`${id} `)))) });
+    const checked = (d) => ({
+      ...d,
+      templates: Object.fromEntries(Object.entries(d.templates).filter(([id]) => !missing.some((m) => m.startsWith(`${id} `)))),
+    });
     if (serialise(checked(data)) !== serialise(checked(recorded))) {
       for (const [id, now] of Object.entries(checked(data).templates))
         for (const [field, names] of Object.entries(now)) {
           const before = new Set(recorded.templates[id]?.[field] ?? []);
           const added = names.filter((n) => !before.has(n));
           const gone = [...before].filter((n) => !names.includes(n));
-          if (added.length || gone.length) console.error(`${id} ${field}:${added.map((n) => ` +${n}`).join("")}${gone.map((n) => ` -${n}`).join("")}`);
+          if (added.length || gone.length)
+            console.error(`${id} ${field}:${added.map((n) => ` +${n}`).join("")}${gone.map((n) => ` -${n}`).join("")}`);
         }
       console.error("templates/name-clashes.json is not what the toolchain says now: run npm run name-clashes");
       process.exit(1);
@@ -151,7 +164,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.log("templates/name-clashes.json is current");
   } else {
     if (missing.length) {
-      console.error(`the chroot lacks libraries of: ${missing.join("; ")}. Build them in (scripts/forky-toolchain.sh setup --sources DIR) first.`);
+      console.error(
+        `the chroot lacks libraries of: ${missing.join("; ")}. Build them in (scripts/forky-toolchain.sh setup --sources DIR) first.`,
+      );
       process.exit(1);
     }
     writeFileSync(file, serialise(data));

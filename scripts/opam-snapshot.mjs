@@ -56,7 +56,8 @@ export function reachable(repository, roots) {
     if (seen.has(name)) continue;
     seen.add(name);
     for (const version of readdirSync(join(packages, name)))
-      for (const s of dependencyStrings(readFileSync(join(packages, name, version, "opam"), "utf8"))) if (names.has(s) && !seen.has(s)) todo.push(s);
+      for (const s of dependencyStrings(readFileSync(join(packages, name, version, "opam"), "utf8")))
+        if (names.has(s) && !seen.has(s)) todo.push(s);
   }
   return [...seen].sort();
 }
@@ -100,7 +101,8 @@ export function prepareSnapshot(folder, roots, { full = false } = {}) {
     rmSync(join(chroot, pruned), { recursive: true, force: true });
     mkdirSync(join(chroot, pruned, "packages"), { recursive: true });
     for (const f of ["repo", "version"]) if (existsSync(join(repository, f))) cpSync(join(repository, f), join(chroot, pruned, f));
-    for (const name of reachable(repository, wanted)) cpSync(join(repository, "packages", name), join(chroot, pruned, "packages", name), { recursive: true });
+    for (const name of reachable(repository, wanted))
+      cpSync(join(repository, "packages", name), join(chroot, pruned, "packages", name), { recursive: true });
     writeFileSync(join(chroot, pruned, ".ready"), wanted.join(" "));
   }
   const init = (repo, opamRoot) => {
@@ -123,7 +125,9 @@ export function prepareSnapshot(folder, roots, { full = false } = {}) {
 
 const shellWord = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 const opamVars = (platform) =>
-  Object.entries(platform ?? {}).map(([k, v]) => `OPAMVAR_${k.replace(/-/g, "_")}=${shellWord(v)}`).join(" ");
+  Object.entries(platform ?? {})
+    .map(([k, v]) => `OPAMVAR_${k.replace(/-/g, "_")}=${shellWord(v)}`)
+    .join(" ");
 
 /**
  * Solves every case in one chroot run, with no network: `opam install --dry-run --deps-only
@@ -155,8 +159,18 @@ export function solve(snapshot, opamRoot, cases, { timeout = 900_000 } = {}) {
       const output = readFileSync(join(work, `${i}.out`), "utf8");
       const json = existsSync(join(work, `${i}.json`)) ? JSON.parse(readFileSync(join(work, `${i}.json`), "utf8")) : {};
       // --deps-only installs opam's own deps-of-PACKAGE stand-ins: not packages of the repository
-      const solution = exit === 0 ? (json.solution ?? []).map((a) => a.install).filter((p) => p && !p.name.startsWith("deps-of-")) : undefined;
-      return { ...c, exit, output: output.split("\n").filter((l) => !l.includes("Running as root")).slice(-12).join("\n"), solution };
+      const solution =
+        exit === 0 ? (json.solution ?? []).map((a) => a.install).filter((p) => p && !p.name.startsWith("deps-of-")) : undefined;
+      return {
+        ...c,
+        exit,
+        output: output
+          .split("\n")
+          .filter((l) => !l.includes("Running as root"))
+          .slice(-12)
+          .join("\n"),
+        solution,
+      };
     });
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -167,18 +181,23 @@ export function solve(snapshot, opamRoot, cases, { timeout = 900_000 } = {}) {
  * The system packages opam's depexts ask for on `platform`, per package of `packages`
  * (`name.version`): opam evaluates each package's depexts filters with the platform's variables.
  */
-export function depextsOf(snapshot, opamRoot, packages, platform) {
+export function depextsOf(opamRoot, packages, platform) {
   if (packages.length === 0) return {};
-  const vars = Object.entries(platform).map(([k, v]) => `${k}=${v}`).join(",");
+  const vars = Object.entries(platform)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
   const script = [
     `export OPAMROOT=${opamRoot} OPAMYES=1 OPAMCOLOR=never`,
     ...packages.map((p) => `echo '### ${p}'; opam list --switch=solve -A --external --vars=${vars} ${shellWord(p)} 2>/dev/null`),
   ].join("\n");
   const out = forky(["run", "unshare", "--net", "bash", "-c", script], { timeout: 300_000 });
   return Object.fromEntries(
-    out.split(/^### /m).slice(1).map((block) => {
-      const [name, ...lines] = block.trim().split("\n");
-      return [name, lines.map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !l.startsWith("["))];
-    }),
+    out
+      .split(/^### /m)
+      .slice(1)
+      .map((block) => {
+        const [name, ...lines] = block.trim().split("\n");
+        return [name, lines.map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !l.startsWith("["))];
+      }),
   );
 }

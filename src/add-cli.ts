@@ -3,10 +3,22 @@
  * is printed. cli.ts loads it only for `add`, and turns what it throws into
  * the message and exit code (1 for a CreateError).
  */
-import mri from "mri";
+
 import { writeSync } from "node:fs";
+import mri from "mri";
+import {
+  type AddPlan,
+  type AddRequest,
+  type AddResult,
+  add,
+  addableTemplates,
+  inspectProject,
+  notAddable,
+  type Project,
+  planAdd,
+  renderAdded,
+} from "./add.js";
 import { findTemplate, loadCatalog } from "./catalog.js";
-import { add, addableTemplates, inspectProject, notAddable, planAdd, renderAdded, type AddPlan, type AddRequest, type AddResult, type Project } from "./add.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { shellCommand } from "./shell.js";
 import { canPrompt, noPrompt } from "./terminal.js";
@@ -47,11 +59,16 @@ Examples:
 type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };
 
 function parseArgs(argv: string[]) {
-  const args = mri(argv, { string: [...FLAGS.string], boolean: [...FLAGS.boolean], alias: { ...FLAGS.alias } }) as Record<string, unknown> & { _: string[] };
+  const args = mri(argv, { string: [...FLAGS.string], boolean: [...FLAGS.boolean], alias: { ...FLAGS.alias } }) as Record<
+    string,
+    unknown
+  > & { _: string[] };
   const known = new Set([...FLAGS.string, ...FLAGS.boolean, ...Object.keys(FLAGS.alias), "_"]);
   for (const key of Object.keys(args))
     if (!known.has(key))
-      throw new CreateError(`unknown option ${key.length === 1 ? "-" : "--"}${key} for add. Valid options: ${[...FLAGS.string, ...FLAGS.boolean].map((f) => `--${f}`).join(" ")}`);
+      throw new CreateError(
+        `unknown option ${key.length === 1 ? "-" : "--"}${key} for add. Valid options: ${[...FLAGS.string, ...FLAGS.boolean].map((f) => `--${f}`).join(" ")}`,
+      );
   for (const flag of FLAGS.string) {
     const given = argv.filter((w) => w === `--${flag}` || w.startsWith(`--${flag}=`) || (flag === "template" && w === "-t"));
     if (given.length > 1) throw new CreateError(`--${flag} was given more than once; give it once`);
@@ -82,7 +99,10 @@ const cannotAdd = () =>
 
 export async function addMain(argv: string[], io: Out, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   const args = parseArgs(argv);
-  if (args.help) return io.out(ADD_HELP), 0;
+  if (args.help) {
+    io.out(ADD_HELP);
+    return 0;
+  }
   // what the flags say is checked before anything is asked
   const project = inspectProject(args.into, cwd);
   if (args.template !== undefined) {
@@ -96,7 +116,11 @@ export async function addMain(argv: string[], io: Out, env: NodeJS.ProcessEnv, c
 
   const interactive = !args.yes && !args.json && !env.CI && (await canPrompt(env));
   if (!interactive && args.template === undefined)
-    throw new CreateError(`no template given${args.yes || args.json || env.CI ? "" : noPrompt(env)}: pass one, e.g. add eio. Those that can be added: ${addableTemplates().map((m) => m.name).join(", ")} (${cannotAdd()})`);
+    throw new CreateError(
+      `no template given${args.yes || args.json || env.CI ? "" : noPrompt(env)}: pass one, e.g. add eio. Those that can be added: ${addableTemplates()
+        .map((m) => m.name)
+        .join(", ")} (${cannotAdd()})`,
+    );
   const plop = interactive ? await loadPlop(cwd) : undefined;
   const chosen = plop ? { ...args, ...(await ask(plop, project, args)) } : args;
   const request: AddRequest = { ...chosen, template: chosen.template!, cwd };
@@ -129,8 +153,12 @@ function describe(plan: AddPlan): string[] {
   if (plan.clashes.length) lines.push(`  names taken in the project, so not used: ${plan.clashes.join("; ")}`);
   if (deps.added.length) lines.push(`  ${deps.file}: ${deps.added.join(" ")} added to package ${plan.package}'s depends`);
   else lines.push(`  ${deps.file}: package ${plan.package}'s depends has every dependency already`);
-  if (plan.edits.some((e) => e.path !== deps.file)) lines.push(`  ${plan.package}.opam: the same, where dune writes them when it regenerates it`);
-  for (const k of deps.kept) lines.push(`  ${k.name} is in depends already as ${k.theirs}, left as it is; ${plan.manifest.name} asks for ${k.ours}: check they agree`);
+  if (plan.edits.some((e) => e.path !== deps.file))
+    lines.push(`  ${plan.package}.opam: the same, where dune writes them when it regenerates it`);
+  for (const k of deps.kept)
+    lines.push(
+      `  ${k.name} is in depends already as ${k.theirs}, left as it is; ${plan.manifest.name} asks for ${k.ours}: check they agree`,
+    );
   for (const s of plan.manifest.system)
     lines.push(`  it needs ${s.what} on the system: sudo apt-get install ${s.apt} (Debian/Ubuntu), brew install ${s.brew} (macOS)`);
   for (const n of plan.notes) lines.push(`  note: ${n}`);
@@ -138,7 +166,14 @@ function describe(plan: AddPlan): string[] {
 }
 
 function summary(plan: AddPlan, r: AddResult): string {
-  if (r.dryRun) return [...describe(plan), "", r.diff!.trimEnd(), "", `Dry run: ${r.files.length} new files and ${r.edited.length} edited would be written; nothing was.`].join("\n");
+  if (r.dryRun)
+    return [
+      ...describe(plan),
+      "",
+      r.diff!.trimEnd(),
+      "",
+      `Dry run: ${r.files.length} new files and ${r.edited.length} edited would be written; nothing was.`,
+    ].join("\n");
   return [
     `Added ${plan.manifest.name} to ${r.project}: ${r.files.length} new files, ${r.edited.length ? `${r.edited.join(" and ")} edited` : "no file edited"}`,
     ...describe(plan),
@@ -150,7 +185,17 @@ function summary(plan: AddPlan, r: AddResult): string {
 }
 
 function oneShot(r: AddResult): string {
-  const words = ["add", r.template, ...(r.variant ? ["--variant", r.variant] : []), "--package", r.package, "--dir", r.directory, ...(r.dryRun ? ["--dry-run"] : []), "--yes"];
+  const words = [
+    "add",
+    r.template,
+    ...(r.variant ? ["--variant", r.variant] : []),
+    "--package",
+    r.package,
+    "--dir",
+    r.directory,
+    ...(r.dryRun ? ["--dry-run"] : []),
+    "--yes",
+  ];
   return `npx create-ocaml-parallel ${shellCommand(words)}`;
 }
 
@@ -199,14 +244,21 @@ async function ask(plop: Plop, project: Project, args: ReturnType<typeof parseAr
     known: { template: args.template, variant: args.variant, package: args.package },
   });
   const answers = (await prompting(() => generator.runPrompts())) as { template?: string; variant?: string; package?: string };
-  return { template: args.template ?? answers.template, variant: args.variant ?? answers.variant, package: args.package ?? answers.package };
+  return {
+    template: args.template ?? answers.template,
+    variant: args.variant ?? answers.variant,
+    package: args.package ?? answers.package,
+  };
 }
 
 /** Asks to go ahead; returns the render the add goes through (the generator's action). */
 async function confirm(plop: Plop, plan: AddPlan) {
   const { registerAdd } = await import("../generators/ocaml-add.js");
   let files: string[] = [];
-  const generator = registerAdd(plop, { question: `Add ${plan.manifest.name} to ${plan.project.located.project}?`, render: (staging) => (files = renderAdded(plan, staging)) });
+  const generator = registerAdd(plop, {
+    question: `Add ${plan.manifest.name} to ${plan.project.located.project}?`,
+    render: (staging) => (files = renderAdded(plan, staging)),
+  });
   const { confirm: yes } = (await prompting(() => generator.runPrompts())) as { confirm: boolean };
   if (!yes) throw new CreateError("cancelled: nothing was written");
   return async (_: AddPlan, staging: string) => {

@@ -5,13 +5,36 @@
  * into the right package's depends. Every change is staged and moved into
  * place at the end, all or nothing.
  */
-import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { dependencyNames, findTemplate, loadCatalog, templateId, type Manifest, type OpamDependency, type SystemDependency } from "./catalog.js";
+import {
+  dependencyNames,
+  findTemplate,
+  loadCatalog,
+  type Manifest,
+  type OpamDependency,
+  type SystemDependency,
+  templateId,
+} from "./catalog.js";
 import { formatDune } from "./dune-format.js";
-import { addDuneDependencies, duneDependency, readDuneProject, UnsafeEdit, type DuneProject } from "./dune-project.js";
-import { locateProject, opamFilesIn, placementProblem, scanProject, type Located, type ProjectScan } from "./dune-scan.js";
+import { addDuneDependencies, type DuneProject, duneDependency, readDuneProject, UnsafeEdit } from "./dune-project.js";
+import { type Located, locateProject, opamFilesIn, type ProjectScan, placementProblem, scanProject } from "./dune-scan.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { undoable } from "./interrupt.js";
 import type { ProjectNames } from "./names.js";
@@ -60,7 +83,9 @@ export function inspectProject(into: string | undefined, cwd: string): Project {
     dune = readDuneProject(readFileSync(file, "utf8"));
   } catch (error) {
     if (error instanceof SexpError)
-      throw new CreateError(`${file} cannot be read: ${error.message} (dune would refuse it too, or it uses a syntax this tool does not edit); nothing was written`);
+      throw new CreateError(
+        `${file} cannot be read: ${error.message} (dune would refuse it too, or it uses a syntax this tool does not edit); nothing was written`,
+      );
     throw explainFsError(error, `reading ${file}`);
   }
   const packages = dune.packages.length ? dune.packages.map((p) => p.name) : opamFilesIn(located.project);
@@ -106,7 +131,9 @@ export function planAdd(request: AddRequest, project = inspectProject(request.in
   const { names, clashes } = chooseNames(project.scan, pkg, id);
   const { edits, dependencies, notes } = dependencyEdits(project, pkg, manifest);
   if (project.scan.unreadable.length)
-    notes.push(`${project.scan.unreadable.join(", ")}: not read by this tool (dune in OCaml syntax?), so the names defined there were not checked for clashes`);
+    notes.push(
+      `${project.scan.unreadable.join(", ")}: not read by this tool (dune in OCaml syntax?), so the names defined there were not checked for clashes`,
+    );
   return { project, manifest, id, package: pkg, dir, names, clashes, edits, dependencies, notes };
 }
 
@@ -143,14 +170,18 @@ function targetDir(project: Project, given: string): string {
   const { project: root } = project.located;
   const absolute = resolve(root, given);
   const dir = posix(relative(root, absolute));
-  if (dir === "" || dir.startsWith("..") || isAbsolute(dir)) throw new CreateError(`--dir ${given} is not a folder inside the project ${root}`);
+  if (dir === "" || dir.startsWith("..") || isAbsolute(dir))
+    throw new CreateError(`--dir ${given} is not a folder inside the project ${root}`);
   const bad = dir.split("/").find((part) => !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(part));
   if (bad !== undefined)
-    throw new CreateError(`--dir ${given}: "${bad}" cannot be a folder of it: dune skips folders starting with "." or "_", and names are kept to letters, digits, "_", "-" and "."`);
+    throw new CreateError(
+      `--dir ${given}: "${bad}" cannot be a folder of it: dune skips folders starting with "." or "_", and names are kept to letters, digits, "_", "-" and "."`,
+    );
   if (existsSync(absolute) && (!statSync(absolute).isDirectory() || readdirSync(absolute).length > 0))
     throw new CreateError(`${dir} exists already (was this approach added before?); choose another folder with --dir`);
   for (let d = dirname(absolute); d !== root && d.length > root.length; d = dirname(d))
-    if (existsSync(d) && !statSync(d).isDirectory()) throw new CreateError(`${posix(relative(root, d))} is a file, so ${dir} cannot be created`);
+    if (existsSync(d) && !statSync(d).isDirectory())
+      throw new CreateError(`${posix(relative(root, d))} is a file, so ${dir} cannot be created`);
   const problem = placementProblem(project.scan, posix(relative(project.located.root, absolute)));
   if (problem) throw new CreateError(problem);
   return dir;
@@ -193,7 +224,7 @@ function dependencyEdits(project: Project, pkg: string, m: Manifest): Pick<AddPl
     return readFileSync(path, "utf8");
   };
   if (project.dune.generateOpamFiles && project.dune.packages.some((p) => p.name === pkg)) {
-    let edit;
+    let edit: ReturnType<typeof addDuneDependencies>;
     try {
       if (lstatSync(join(root, "dune-project")).isSymbolicLink()) throw new UnsafeEdit("dune-project is a symbolic link");
       edit = addDuneDependencies(project.dune, pkg, deps);
@@ -221,7 +252,13 @@ function dependencyEdits(project: Project, pkg: string, m: Manifest): Pick<AddPl
     return { edits, notes, dependencies: { file: "dune-project", added: edit.added.map(duneDependency), kept: edit.kept } };
   }
   if (!existsSync(join(root, opamPath)))
-    throw byHand(m, pkg, opamPath, `the package ${pkg} has no ${opamPath} beside dune-project${project.dune.generateOpamFiles ? "" : " (and dune-project does not generate_opam_files)"}`, "opam");
+    throw byHand(
+      m,
+      pkg,
+      opamPath,
+      `the package ${pkg} has no ${opamPath} beside dune-project${project.dune.generateOpamFiles ? "" : " (and dune-project does not generate_opam_files)"}`,
+      "opam",
+    );
   try {
     const text = read(opamPath);
     const edit = addOpamDependencies(text, deps);
@@ -286,7 +323,9 @@ export function starterCommand(plan: AddPlan): string {
   const built = posix(join(relative(project, root) || ".", "_build/default", relative(root, project), plan.dir));
   const command = plan.manifest.run.command ?? "dune exec ./bin/main.exe --";
   return [
-    command.replace(/(^|\s)\.\/_build\/default\/bin\//, `$1${built.startsWith(".") ? built : `./${built}`}/bin/`).replace(/(^|\s)\.\/bin\//, `$1./${plan.dir}/bin/`),
+    command
+      .replace(/(^|\s)\.\/_build\/default\/bin\//, `$1${built.startsWith(".") ? built : `./${built}`}/bin/`)
+      .replace(/(^|\s)\.\/bin\//, `$1./${plan.dir}/bin/`),
     ...plan.manifest.run.args,
   ].join(" ");
 }
@@ -308,7 +347,12 @@ function result(plan: AddPlan, files: string[], dryRun: boolean, diff?: string):
     clashes: plan.clashes,
     system: plan.manifest.system,
     notes: plan.notes,
-    next: [...(plan.dependencies.added.length ? ["opam install . --deps-only --with-test"] : []), "dune build", "dune test", starterCommand(plan)],
+    next: [
+      ...(plan.dependencies.added.length ? ["opam install . --deps-only --with-test"] : []),
+      "dune build",
+      "dune test",
+      starterCommand(plan),
+    ],
     dryRun,
     ...(diff === undefined ? {} : { diff }),
   };
@@ -374,10 +418,14 @@ async function writeAdded(plan: AddPlan, render: (p: AddPlan, staging: string) =
       });
       // an editor may have saved one of the files since it was read
       for (const e of plan.edits)
-        if (readFileSync(join(root, e.path), "utf8") !== e.before) throw new CreateError(`${e.path} changed while the approach was being added; nothing was written. Run the command again`);
+        if (readFileSync(join(root, e.path), "utf8") !== e.before)
+          throw new CreateError(`${e.path} changed while the approach was being added; nothing was written. Run the command again`);
       createdParent = firstMissing(root, dirname(target));
       mkdirSync(dirname(target), { recursive: true });
-      if (existsSync(target)) (rmdirSync(target), (emptyTargetRemoved = true));
+      if (existsSync(target)) {
+        rmdirSync(target);
+        emptyTargetRemoved = true;
+      }
       renameSync(join(staging, "new", plan.dir), target);
       moved = true;
       plan.edits.forEach((e, k) => {

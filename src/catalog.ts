@@ -289,7 +289,11 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
     // a variant's id (domains-domainslib, as examples/ and CI name it) is a template and its --variant
     const ids = catalog.flatMap((m) => [
       { id: m.name, flags: `"${m.name}"` },
-      ...(m.variants ?? []).map((v) => ({ id: `${m.name}-${v.name}`, flags: `--template ${m.name} --variant ${v.name}`, of: `the ${m.name} template's ${v.name} variant` })),
+      ...(m.variants ?? []).map((v) => ({
+        id: `${m.name}-${v.name}`,
+        flags: `--template ${m.name} --variant ${v.name}`,
+        of: `the ${m.name} template's ${v.name} variant`,
+      })),
     ]);
     const variant = ids.find((t) => t.id === wanted && "of" in t);
     if (variant && "of" in variant) throw new CreateError(`"${name}" is ${variant.of}: pass ${variant.flags}`);
@@ -306,7 +310,9 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
   }
   const spec = variant === undefined ? found.variants[0] : found.variants.find((v) => v.name === variant.trim().toLowerCase());
   if (!spec)
-    throw new CreateError(`the ${found.name} template has no variant "${variant}"; its variants: ${found.variants.map((v) => v.name).join(", ")}`);
+    throw new CreateError(
+      `the ${found.name} template has no variant "${variant}"; its variants: ${found.variants.map((v) => v.name).join(", ")}`,
+    );
   const { name: variantName, summary, layers = [], ...overrides } = spec;
   return {
     ...found,
@@ -401,7 +407,9 @@ export const floorText = (f: Floor) => `${f.proof === "proven" ? "proven" : "inf
  */
 export function ciLegs(m: Manifest): { os: string; ocaml: string }[] {
   return m.platforms.ci.flatMap((os) => [
-    ...(m.ocaml !== NEWEST_OCAML_MINOR && !(os.startsWith("macos") && newerMinor(MACOS_ARM64_OCAML, m.ocaml)) ? [{ os, ocaml: m.ocaml }] : []),
+    ...(m.ocaml !== NEWEST_OCAML_MINOR && !(os.startsWith("macos") && newerMinor(MACOS_ARM64_OCAML, m.ocaml))
+      ? [{ os, ocaml: m.ocaml }]
+      : []),
     { os, ocaml: NEWEST_OCAML_MINOR },
   ]);
 }

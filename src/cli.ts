@@ -3,18 +3,29 @@
  * module that decides how the process ends (0 done, 1 input or environment,
  * 2 a tool step failed, 130/143 interrupted).
  */
-import mri from "mri";
+
 import { readFileSync, writeSync } from "node:fs";
 import { relative } from "node:path";
-import { findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
+import mri from "mri";
+import { findTemplate, loadCatalog, type Manifest, runCommand } from "./catalog.js";
 import { CreateError, explainFsError, fsReason } from "./errors.js";
-import { loadSystems, systemsListing } from "./systems.js";
+import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "./index.js";
 import { undoOnInterrupt } from "./interrupt.js";
-import { create, plan, problemWith, type CreateRequest, type CreateResult, type Plan } from "./index.js";
-import { shellCommand, shellWord } from "./shell.js";
 import { DUNE_LANG } from "./render.js";
+import { shellCommand, shellWord } from "./shell.js";
+import { loadSystems, systemsListing } from "./systems.js";
 import { canPrompt, forLocale, movesCursor, noPrompt } from "./terminal.js";
-import { BuildFailure, buildOffer, buildProject, checkSwitchCompiler, stopRunningStep, type BuildReport, type StepResult, type StoppedStep, type SwitchMode } from "./toolchain.js";
+import {
+  BuildFailure,
+  type BuildReport,
+  buildOffer,
+  buildProject,
+  checkSwitchCompiler,
+  type StepResult,
+  type StoppedStep,
+  type SwitchMode,
+  stopRunningStep,
+} from "./toolchain.js";
 
 const FLAGS = {
   string: ["template", "variant", "approaches", "name", "author", "switch", "ocaml"],
@@ -72,8 +83,7 @@ Examples:
 /** Text for the terminal (`out`, `err`), and JSON for machines (`data`, never altered for the locale). */
 type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };
 
-const version = () =>
-  (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const version = () => (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 function parseArgs(argv: string[]) {
   const known = new Set([...FLAGS.string, ...FLAGS.boolean, ...Object.keys(FLAGS.alias), "_"]);
@@ -96,10 +106,10 @@ function parseArgs(argv: string[]) {
     const extra = [...positionals, ...options.map(spelling)];
     if (extra.length) throw new CreateError(`--list takes only --all and --json, not: ${extra.join(" ")}`);
   }
-  if (positionals.length > 2) throw new CreateError(`too many arguments: ${positionals.slice(2).join(" ")} (expected DIRECTORY [TEMPLATE])`);
+  if (positionals.length > 2)
+    throw new CreateError(`too many arguments: ${positionals.slice(2).join(" ")} (expected DIRECTORY [TEMPLATE])`);
   for (const f of FLAGS.string)
-    if (args[f] !== undefined && (typeof args[f] !== "string" || args[f] === ""))
-      throw new CreateError(`--${f} needs a value`);
+    if (args[f] !== undefined && (typeof args[f] !== "string" || args[f] === "")) throw new CreateError(`--${f} needs a value`);
   if (args.template && positionals[1] && args.template !== positionals[1])
     throw new CreateError(`two templates given: "${positionals[1]}" and --template "${args.template}"`);
   return {
@@ -117,7 +127,12 @@ function givenTwice(argv: string[]): string | undefined {
   const end = argv.indexOf("--");
   const words = end === -1 ? argv : argv.slice(0, end);
   return FLAGS.string.find((flag) => {
-    const spellings = [`--${flag}`, ...Object.entries(FLAGS.alias).filter(([, long]) => long === flag).map(([short]) => `-${short}`)];
+    const spellings = [
+      `--${flag}`,
+      ...Object.entries(FLAGS.alias)
+        .filter(([, long]) => long === flag)
+        .map(([short]) => `-${short}`),
+    ];
     return words.filter((w) => spellings.some((s) => w === s || w.startsWith(`${s}=`))).length > 1;
   });
 }
@@ -125,17 +140,26 @@ function givenTwice(argv: string[]): string | undefined {
 function listing(catalog: Manifest[]): string {
   const width = Math.max(...catalog.map((m) => m.name.length));
   const floor = Math.max(...catalog.map((m) => m.ocaml.length)) + "OCaml ≥ ".length;
-  return catalog
-    .flatMap((m) => [
-      `${m.name.padEnd(width)}  ${`OCaml ≥ ${m.ocaml}`.padEnd(floor)}  ${m.kind.padEnd(14)}  ${m.summary}; ${
-        m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages"
-      }`,
-      ...(m.variants ?? []).map((v, i) => `${"".padEnd(width)}  --variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}; OCaml ≥ ${v.ocaml ?? m.ocaml}`),
-      ...(m.approaches ?? []).map((a) => `${"".padEnd(width)}  --approaches ${a.name}${a.default ? " (default)" : ""}: ${a.summary}${a.ocaml ? `; OCaml ≥ ${a.ocaml}` : ""}`),
-    ])
-    // indented, as the lines under a template are: a note, not a template
-    .concat(`  Every project is (lang dune ${DUNE_LANG}), so it needs dune ≥ ${DUNE_LANG}. How each OCaml floor is known: the README, or --list --json ("floor").`)
-    .join("\n");
+  return (
+    catalog
+      .flatMap((m) => [
+        `${m.name.padEnd(width)}  ${`OCaml ≥ ${m.ocaml}`.padEnd(floor)}  ${m.kind.padEnd(14)}  ${m.summary}; ${
+          m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages"
+        }`,
+        ...(m.variants ?? []).map(
+          (v, i) => `${"".padEnd(width)}  --variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}; OCaml ≥ ${v.ocaml ?? m.ocaml}`,
+        ),
+        ...(m.approaches ?? []).map(
+          (a) =>
+            `${"".padEnd(width)}  --approaches ${a.name}${a.default ? " (default)" : ""}: ${a.summary}${a.ocaml ? `; OCaml ≥ ${a.ocaml}` : ""}`,
+        ),
+      ])
+      // indented, as the lines under a template are: a note, not a template
+      .concat(
+        `  Every project is (lang dune ${DUNE_LANG}), so it needs dune ≥ ${DUNE_LANG}. How each OCaml floor is known: the README, or --list --json ("floor").`,
+      )
+      .join("\n")
+  );
 }
 
 /** A path as a command's argument: one starting with "-" would be read as an option. */
@@ -192,9 +216,16 @@ function progressPrinter(stream: NodeJS.WriteStream) {
 }
 
 function builtSummary(report: BuildReport, ran: boolean): string {
-  const how = { "opam-local": "opam (a local switch, _opam/)", "opam-current": `opam (the current switch, ${report.tools.opamSwitch})`, dune: "dune alone (no opam)" }[report.with];
+  const how = {
+    "opam-local": "opam (a local switch, _opam/)",
+    "opam-current": `opam (the current switch, ${report.tools.opamSwitch})`,
+    dune: "dune alone (no opam)",
+  }[report.with];
   const seconds = report.steps.reduce((t, s) => t + s.seconds, 0).toFixed(1);
-  return [`Built and tested with ${how} in ${seconds} s; the log is ${report.log}`, ...(ran && report.output ? ["", report.output.trimEnd()] : [])].join("\n");
+  return [
+    `Built and tested with ${how} in ${seconds} s; the log is ${report.log}`,
+    ...(ran && report.output ? ["", report.output.trimEnd()] : []),
+  ].join("\n");
 }
 
 type Answers = Partial<CreateRequest> & { confirm?: boolean; build?: boolean };
@@ -262,7 +293,11 @@ async function askWithGenerator(known: Answers, cwd: string) {
   const render = async (plan: Plan, staging: string) => {
     const { failures } = await generator.runActions({ plan, staging });
     // node-plop keeps only the message of what an action threw: "ENOSPC: ..." and the like
-    if (failures.length) throw explainFsError(new CreateError(`writing the project failed: ${failures.map(failureText).join("; ")}`, 2), "writing the project");
+    if (failures.length)
+      throw explainFsError(
+        new CreateError(`writing the project failed: ${failures.map(failureText).join("; ")}`, 2),
+        "writing the project",
+      );
   };
   return { answers, render };
 }
@@ -274,16 +309,30 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     if (argv[0] === "add") return await (await import("./add-cli.js")).addMain(argv.slice(1), io, env, cwd);
     const args = parseArgs(argv);
     json = Boolean(args.json);
-    if (args.help) return io.out(HELP), 0;
-    if (args.version) return io.out(version()), 0;
+    if (args.help || args.version) {
+      io.out(args.help ? HELP : version());
+      return 0;
+    }
     const catalog = loadCatalog();
     if (args.all && !args.list) throw new CreateError("--all goes with --list");
     if (args.list && args.all) {
       const systems = loadSystems(catalog);
-      return json ? io.data(JSON.stringify(systems, null, 2)) : io.out(systemsListing(systems)), 0;
+      if (json) io.data(JSON.stringify(systems, null, 2));
+      else io.out(systemsListing(systems));
+      return 0;
     }
-    if (args.list)
-      return json ? io.data(JSON.stringify(catalog.map((m) => ({ ...m, runCommand: runCommand(m) })), null, 2)) : io.out(listing(catalog)), 0;
+    if (args.list) {
+      if (json)
+        io.data(
+          JSON.stringify(
+            catalog.map((m) => ({ ...m, runCommand: runCommand(m) })),
+            null,
+            2,
+          ),
+        );
+      else io.out(listing(catalog));
+      return 0;
+    }
 
     const request: Partial<CreateRequest> = {
       directory: args.directory,
@@ -311,8 +360,7 @@ export async function main(argv: string[], io: Out, env = process.env, cwd = pro
     if (request.template !== undefined) {
       const manifest = findTemplate(catalog, request.template, request.variant, request.approaches);
       if (ocaml !== undefined) checkSwitchCompiler(ocaml, manifest);
-    }
-    else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
+    } else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
     else if (request.approaches !== undefined) throw new CreateError("--approaches needs --template compare");
 
     const interactive = !args.yes && !json && !env.CI && (await canPrompt(env));
@@ -410,7 +458,9 @@ export async function runCli(argv = process.argv.slice(2)) {
       undoOnInterrupt();
       const stopped = stopRunningStep(signal as NodeJS.Signals);
       if (prompting) showCursor();
-      process.stderr.write(`\n${forLocale(`create-ocaml-parallel: interrupted (${signal}); ${stopped ? buildLeft(stopped) : `${written ? `the project is kept in ${written}; ` : ""}nothing half-written is left.`}`)}\n`);
+      process.stderr.write(
+        `\n${forLocale(`create-ocaml-parallel: interrupted (${signal}); ${stopped ? buildLeft(stopped) : `${written ? `the project is kept in ${written}; ` : ""}nothing half-written is left.`}`)}\n`,
+      );
       process.exit(code);
     });
   const code = await main(argv, {

@@ -40,10 +40,15 @@ function parse(text: string): Node[] {
     for (;;) {
       const c = text[i];
       if (c === undefined) return closing ? fail("unclosed parenthesis") : out;
-      if (c === "\n") (line++, i++);
-      else if (c === " " || c === "\t" || c === "\r") i++;
-      else if (c === ")") return closing ? (i++, out) : fail("unexpected )");
-      else if (c === "(") {
+      if (c === "\n") {
+        line++;
+        i++;
+      } else if (c === " " || c === "\t" || c === "\r") i++;
+      else if (c === ")") {
+        if (!closing) fail("unexpected )");
+        i++;
+        return out;
+      } else if (c === "(") {
         const start = line;
         i++;
         out.push({ kind: "list", items: items(true), line: start });

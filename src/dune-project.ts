@@ -5,7 +5,7 @@
  */
 import type { OpamDependency } from "./catalog.js";
 import { formatDune } from "./dune-format.js";
-import { appendToList, fieldValues, fieldsNamed, headOf, insertAt, parseSexp, scalar, values, type Sexp, type SexpList } from "./sexp.js";
+import { appendToList, fieldsNamed, fieldValues, headOf, insertAt, parseSexp, type Sexp, type SexpList, scalar, values } from "./sexp.js";
 
 export interface DunePackage {
   name: string;
@@ -75,7 +75,8 @@ export function addDuneDependencies(project: DuneProject, pkg: string, deps: Opa
   const depends = dependsFields[0];
   const existing = depends ? values(depends.items).slice(1) : [];
   for (const e of existing)
-    if (e.kind === "string" || namesIn(e).length === 0) throw new UnsafeEdit(`package ${pkg}'s depends has an entry this tool does not read: ${compact(text, e)}`);
+    if (e.kind === "string" || namesIn(e).length === 0)
+      throw new UnsafeEdit(`package ${pkg}'s depends has an entry this tool does not read: ${compact(text, e)}`);
   const present = new Map(existing.flatMap((e) => namesIn(e).map((name) => [name, e] as const)));
   const added: OpamDependency[] = [];
   const kept: DependencyEdit["kept"] = [];
@@ -85,7 +86,11 @@ export function addDuneDependencies(project: DuneProject, pkg: string, deps: Opa
     else if ((d.constraints.length || d.test) && compact(text, theirs) !== duneDependency(d))
       kept.push({ name: d.name, theirs: compact(text, theirs), ours: duneDependency(d) });
   }
-  const before = { count: existing.length, names: existing.flatMap(namesIn), last: existing.length ? namesIn(existing[existing.length - 1]) : [] };
+  const before = {
+    count: existing.length,
+    names: existing.flatMap(namesIn),
+    last: existing.length ? namesIn(existing[existing.length - 1]) : [],
+  };
   if (added.length === 0) return { text, added, kept, before };
   const entries = added.map(duneDependency);
   const insertion = depends ? appendToList(text, depends, entries) : appendToList(text, stanza, [`(depends ${entries.join(" ")})`]);

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { CreateError } from "./errors.js";
-import { fieldValues, fieldsNamed, headOf, parseSexp, scalar, values, type Sexp } from "./sexp.js";
+import { fieldsNamed, fieldValues, headOf, parseSexp, type Sexp, scalar, values } from "./sexp.js";
 
 export interface Located {
   /** the dune root: where dune runs from, and where _build/ is */
@@ -39,7 +39,9 @@ export function locateProject(start: string): Located {
       `no dune project here: neither ${from} nor a folder above it has a dune-project. Run this inside a dune project, or point at one with --into DIR (to start a new project: create-ocaml-parallel DIR --template NAME)`,
     );
   if (relative(root, project).startsWith(".."))
-    throw new CreateError(`the dune workspace ${root} has no dune-project at or above ${from}; run this inside one of its projects or pass --into`);
+    throw new CreateError(
+      `the dune workspace ${root} has no dune-project at or above ${from}; run this inside one of its projects or pass --into`,
+    );
   const how =
     root === project
       ? "it is the dune root: the outermost folder above here with a dune-project, as dune looks for it"
@@ -95,16 +97,24 @@ export function scanProject(root: string): ProjectScan {
       if (!STANZAS.has(head)) continue;
       const field = (name: string) => (fieldValues(stanza.items, name) ?? []).map(scalar).filter((s): s is string => s !== undefined);
       if (head === "library") {
-        for (const name of field("name")) (note(scan.libraries, name, where), note(scan.modules, capitalised(name), where));
+        for (const name of field("name")) {
+          note(scan.libraries, name, where);
+          note(scan.modules, capitalised(name), where);
+        }
         for (const name of field("public_name")) note(scan.publicNames, name, where);
       } else {
-        for (const name of [...field("name"), ...field("names")]) (note(scan.executables, name, where), note(scan.modules, capitalised(name), where));
+        for (const name of [...field("name"), ...field("names")]) {
+          note(scan.executables, name, where);
+          note(scan.modules, capitalised(name), where);
+        }
         for (const name of [...field("public_name"), ...field("public_names")]) note(scan.publicNames, name, where);
       }
       for (const lib of atomsIn(fieldsNamed(stanza.items, "libraries"))) note(scan.used, lib, where);
       const dir = join(root, folder);
       if (existsSync(dir))
-        for (const f of readdirSync(dir)) if (/^[A-Za-z][A-Za-z0-9_']*\.mli?$/.test(f)) note(scan.modules, capitalised(f.replace(/\.mli?$/, "")), `${relative(root, dir) || "."}/${f}`);
+        for (const f of readdirSync(dir))
+          if (/^[A-Za-z][A-Za-z0-9_']*\.mli?$/.test(f))
+            note(scan.modules, capitalised(f.replace(/\.mli?$/, "")), `${relative(root, dir) || "."}/${f}`);
     }
   };
   const visit = (folder: string) => {
@@ -125,7 +135,12 @@ export function scanProject(root: string): ProjectScan {
     const dirs = fieldValues(items, "dirs");
     const dataOnly = fieldValues(items, "data_only_dirs");
     for (const e of readdirSync(dir, { withFileTypes: true }))
-      if (e.isDirectory() && !/^[._]/.test(e.name) && (!dirs || listed(dirs, e.name, true)) && !(dataOnly && listed(dataOnly, e.name, false)))
+      if (
+        e.isDirectory() &&
+        !/^[._]/.test(e.name) &&
+        (!dirs || listed(dirs, e.name, true)) &&
+        !(dataOnly && listed(dataOnly, e.name, false))
+      )
         visit(join(folder, e.name));
   };
   visit("");
@@ -162,7 +177,8 @@ export function placementProblem(scan: ProjectScan, dir: string): string | undef
       return `${file} has (dirs ...) without ${child}, so dune would not look into ${parts.slice(0, k + 1).join("/")}; add ${child} to it or choose another --dir`;
     for (const field of ["data_only_dirs", "ignored_subdirs"]) {
       const v = fieldValues(items, field);
-      if (v && listed(v, child, false)) return `${file} has (${field} ... ${child} ...), so dune would not build ${parts.slice(0, k + 1).join("/")}; choose another --dir`;
+      if (v && listed(v, child, false))
+        return `${file} has (${field} ... ${child} ...), so dune would not build ${parts.slice(0, k + 1).join("/")}; choose another --dir`;
     }
   }
   return undefined;

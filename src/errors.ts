@@ -27,7 +27,7 @@ export const fsReason = (code: string): string | undefined => FS_REASONS[code];
 export function explainFsError(error: unknown, doing: string): unknown {
   const message = (error as Error)?.message ?? "";
   const code = (error as NodeJS.ErrnoException)?.code ?? Object.keys(FS_REASONS).find((c) => message.includes(`${c}:`));
-  if (!code || error instanceof CreateError && !FS_REASONS[code]) return error;
+  if (!code || (error instanceof CreateError && !FS_REASONS[code])) return error;
   const reason = FS_REASONS[code] ?? message.replace(/^[A-Z]+: /, "");
   return new CreateError(`${doing} failed: ${reason} (${code}); nothing was written`);
 }

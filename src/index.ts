@@ -5,19 +5,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, resolve } from "node:path";
-import { dependencyNames, findTemplate, loadCatalog, runCommand, type Manifest } from "./catalog.js";
-import { renderProject } from "./render.js";
+import { dependencyNames, findTemplate, loadCatalog, type Manifest, runCommand } from "./catalog.js";
 import { CreateError } from "./errors.js";
-import { filesBelowSorted, inspectTarget, writeProject, type Target } from "./generate.js";
-import { nameProblem, normaliseName, oneLine, projectNames, type ProjectNames } from "./names.js";
+import { filesBelowSorted, inspectTarget, type Target, writeProject } from "./generate.js";
 import { initRepository } from "./git.js";
-import { compareVersions, installedTools } from "./toolchain.js";
-import { DUNE_LANG } from "./render.js";
-import { enclosingDune, enclosingNote, type Enclosing } from "./workspace.js";
 import { undoable } from "./interrupt.js";
+import { nameProblem, normaliseName, oneLine, type ProjectNames, projectNames } from "./names.js";
+import { DUNE_LANG, renderProject } from "./render.js";
+import { compareVersions, installedTools } from "./toolchain.js";
+import { type Enclosing, enclosingDune, enclosingNote } from "./workspace.js";
 
+export { findTemplate, loadCatalog } from "./catalog.js";
 export { CreateError } from "./errors.js";
-export { loadCatalog, findTemplate } from "./catalog.js";
 
 export const DEFAULT_AUTHOR = "Author Name <author@example.com>";
 
@@ -51,8 +50,7 @@ function placeAndName(request: Omit<CreateRequest, "template">) {
   const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), request.force ?? false);
   const name = normaliseName(request.name ?? basename(target.path));
   const problem = nameProblem(name, dependencyNames());
-  if (problem)
-    throw new CreateError(request.name === undefined ? `${problem} (or pass --name to choose the package name)` : problem);
+  if (problem) throw new CreateError(request.name === undefined ? `${problem} (or pass --name to choose the package name)` : problem);
   // authors go on one line; an empty one would make an .opam that opam lint rejects
   const author = oneLine(request.author ?? DEFAULT_AUTHOR);
   if (author === "") throw new CreateError('--author is empty: give a name, e.g. --author "Ada Lovelace <ada@example.com>"');

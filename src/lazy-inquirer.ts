@@ -111,7 +111,12 @@ function strict(Base: PromptClass): PromptClass {
 interface UI {
   close(): void;
   activePrompt?: Prompt;
-  rl: NodeJS.EventEmitter & { input: NodeJS.EventEmitter & { setRawMode?(raw: boolean): void }; output: Output; resume(): void; closed: boolean };
+  rl: NodeJS.EventEmitter & {
+    input: NodeJS.EventEmitter & { setRawMode?(raw: boolean): void };
+    output: Output;
+    resume(): void;
+    closed: boolean;
+  };
 }
 interface Asking<T> extends Promise<T> {
   ui: UI;

@@ -37,8 +37,7 @@ interface Clashes {
 }
 
 let clashes: Clashes | undefined;
-const recorded = () =>
-  (clashes ??= JSON.parse(readFileSync(join(templatesDir, "name-clashes.json"), "utf8")) as Clashes);
+const recorded = () => (clashes ??= JSON.parse(readFileSync(join(templatesDir, "name-clashes.json"), "utf8")) as Clashes);
 
 /** "a", "a and b", "a, b and c" */
 const listed = (items: string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
@@ -91,8 +90,7 @@ export function nameProblem(name: string, dependencies: readonly string[] = []):
   if (name.length > MAX_LENGTH) return `the project name is ${name.length} characters long; keep it to ${MAX_LENGTH}`;
   if (/[/\\]/.test(name) || name === "." || name === "..")
     return `"${name}" is a path, not a name: pass the directory as the first argument and --name for the package`;
-  if (!/^[a-z]/.test(name))
-    return `"${name}" must start with a letter (the library's OCaml module name is made from it)`;
+  if (!/^[a-z]/.test(name)) return `"${name}" must start with a letter (the library's OCaml module name is made from it)`;
   if (!/^[a-z][a-z0-9_-]*$/.test(name))
     return `"${name}" may only contain lower-case letters, digits, "-" and "_" (opam package and OCaml library names)`;
   if (/[-_]{2}|[-_]$/.test(name)) return `"${name}" must not end with or repeat "-" or "_"`;

@@ -34,8 +34,10 @@ function tokenize(text: string): Token[] {
     } else if (text.startsWith("(*", i)) {
       let depth = 0;
       while (i < text.length) {
-        if (text.startsWith("(*", i)) (depth++, (i += 2));
-        else if (text.startsWith("*)", i)) {
+        if (text.startsWith("(*", i)) {
+          depth++;
+          i += 2;
+        } else if (text.startsWith("*)", i)) {
           i += 2;
           if (--depth === 0) break;
         } else i++;
@@ -145,7 +147,12 @@ export function readOpamDepends(text: string): OpamDepends | undefined {
       let braces = 0;
       const names = tokens
         .slice(i, next)
-        .filter((x) => (x.text === "{" ? (braces++, false) : x.text === "}" ? (braces--, false) : x.kind === "string" && braces === 0))
+        .filter((x) => {
+          if (x.text === "{") braces++;
+          else if (x.text === "}") braces--;
+          else return x.kind === "string" && braces === 0;
+          return false;
+        })
         .map((x) => x.text.slice(1, -1));
       if (joining && member) {
         member.end = tokens[next - 1].end;

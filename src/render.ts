@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import Handlebars from "handlebars/runtime";
-import { ciLegs, floorText, NEWEST_OCAML_MINOR, runCommand, templatesDir, type Manifest, type OpamDependency } from "./catalog.js";
+import { ciLegs, floorText, type Manifest, NEWEST_OCAML_MINOR, type OpamDependency, runCommand, templatesDir } from "./catalog.js";
 import { formatDune, isDuneFile } from "./dune-format.js";
 import { oneLine, type ProjectNames } from "./names.js";
 import { templateSpec } from "./template-specs.js";
@@ -127,7 +127,10 @@ export function templateData({ manifest, names, author }: RenderInput) {
       library: `${a.name}_approach`,
       dependencies: [names.library, ...a.libraries],
       module: `${a.name[0].toUpperCase()}${a.name.slice(1)}_approach`,
-      modules: Object.keys(a.borrow).filter((f) => f.endsWith(".ml")).map((f) => f.replace(/^.*\/|\.ml$/g, "")).sort(),
+      modules: Object.keys(a.borrow)
+        .filter((f) => f.endsWith(".ml"))
+        .map((f) => f.replace(/^.*\/|\.ml$/g, ""))
+        .sort(),
       // an OCaml list of string literals
       command: a.program?.command.map((word) => JSON.stringify(word)).join("; "),
     })),
@@ -194,4 +197,3 @@ export function renderProject(input: RenderInput, destination: string, place: (o
   writeFileSync(join(destination, "dune-workspace"), formatDune(`(lang dune ${DUNE_LANG})`));
   return [...written, "dune-workspace"].sort();
 }
-

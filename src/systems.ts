@@ -125,8 +125,8 @@ export function ocamlText(bounds: string): string {
 /** What to do instead of asking for a system that is not a template name. */
 export function adviceFor(s: System): string {
   if (s.template) return `${s.title} is covered by ${templateFlags(s.template)}`;
-  return `${s.title} has no template: ${s.why} (${s.status}, latest ${s.latest}, ${ocamlText(s.ocaml)}). Use instead: ${s.instead!
-    .map((t) => `--template ${t}`)
+  return `${s.title} has no template: ${s.why} (${s.status}, latest ${s.latest}, ${ocamlText(s.ocaml)}). Use instead: ${s
+    .instead!.map((t) => `--template ${t}`)
     .join(", or ")}. See --list --all`;
 }
 

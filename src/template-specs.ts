@@ -6,9 +6,10 @@
  * runtime, never its compiler: compiling at run time cost more than the rest
  * of a run.
  */
-import Handlebars from "handlebars";
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Handlebars from "handlebars";
 import { templatesDir } from "./catalog.js";
 
 /** `noEscape`: handlebars would turn `"` into `&quot;`. `strict`: a typo in a template is an error, not an empty string. */

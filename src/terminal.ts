@@ -48,10 +48,10 @@ export function fitToWidth(line: string, width: number): string {
   let out = "";
   let shown = 0;
   for (let i = 0; i < line.length; ) {
-    const escape = ESCAPE.exec(line.slice(i))?.[0];
-    if (escape) {
-      out += escape; // after the cut too: a colour must still be reset
-      i += escape.length;
+    const sequence = ESCAPE.exec(line.slice(i))?.[0];
+    if (sequence) {
+      out += sequence; // after the cut too: a colour must still be reset
+      i += sequence.length;
       continue;
     }
     const char = String.fromCodePoint(line.codePointAt(i)!);
@@ -67,7 +67,8 @@ export function fitToWidth(line: string, width: number): string {
  * Whether the terminal takes cursor movements: not TERM=dumb (Emacs's shell,
  * some editors' consoles), which shows escape sequences as text.
  */
-export const movesCursor = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env) => Boolean(stream.isTTY) && env.TERM !== "dumb";
+export const movesCursor = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env) =>
+  Boolean(stream.isTTY) && env.TERM !== "dumb";
 
 /**
  * Whether questions can be asked: stdin and stdout are a terminal that moves

@@ -8,10 +8,10 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Options, ResultPromise } from "execa";
-import { librariesOf, NEWEST_OCAML, runCommand, type Manifest } from "./catalog.js";
-import { shellCommand } from "./shell.js";
+import { librariesOf, type Manifest, NEWEST_OCAML, runCommand } from "./catalog.js";
 import { CreateError } from "./errors.js";
 import { DUNE_LANG } from "./render.js";
+import { shellCommand } from "./shell.js";
 import { atRoot, enclosingDune } from "./workspace.js";
 
 export async function run(file: string, args: string[], options: Options = {}) {
@@ -46,9 +46,7 @@ export async function detectTools(cwd: string): Promise<Tools> {
   // opam answers "Opam has not been initialised, please run `opam init'" (exit 50) to everything but --version
   const opamReady = opam !== undefined && (await versionOf("opam", ["var", "root"], cwd)) !== undefined;
   const opamSwitch = opamReady ? await versionOf("opam", ["switch", "show"], cwd) : undefined;
-  const ocaml = opamSwitch
-    ? await versionOf("opam", ["exec", "--", "ocamlc", "-vnum"], cwd)
-    : await versionOf("ocamlc", ["-vnum"]);
+  const ocaml = opamSwitch ? await versionOf("opam", ["exec", "--", "ocamlc", "-vnum"], cwd) : await versionOf("ocamlc", ["-vnum"]);
   return { opam, opamReady, dune, ocaml, opamSwitch };
 }
 
@@ -138,7 +136,8 @@ const installOpam = "Install opam (https://opam.ocaml.org/doc/Install.html)";
 /** Why the build goes without opam, and what to do first to have it. */
 const withoutOpam = (tools: Tools) => (tools.opam ? "opam is not initialised" : "opam was not found");
 const opamFirst = (tools: Tools) => (tools.opam ? "Run opam init" : installOpam);
-const opamCommands = (dir: string) => `${shellCommand(["cd", dir])} && opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test -y && opam exec -- dune build`;
+const opamCommands = (dir: string) =>
+  `${shellCommand(["cd", dir])} && opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test -y && opam exec -- dune build`;
 
 /**
  * How the project would be built with these tools: with opam (which switch) or
@@ -156,23 +155,33 @@ export function buildMode(tools: Tools, manifest: Manifest, dir: string, switchM
       }; the project is written.`,
     );
   if (!tools.opam && !tools.dune)
-    throw new CreateError(`neither opam nor dune is installed, so the project was written but not built. ${installOpam}, then ${opamCommands(dir)}`);
+    throw new CreateError(
+      `neither opam nor dune is installed, so the project was written but not built. ${installOpam}, then ${opamCommands(dir)}`,
+    );
   // opam installed but never initialised can do nothing: dune alone may still build, unless opam was asked for
   if (tools.opam && !tools.opamReady && (switchMode || !tools.dune))
-    throw new CreateError(`opam is installed but was never initialised, so the project was written but not built. Run opam init, then ${opamCommands(dir)}`);
+    throw new CreateError(
+      `opam is installed but was never initialised, so the project was written but not built. Run opam init, then ${opamCommands(dir)}`,
+    );
   const mode: BuildReport["with"] = !tools.opamReady
     ? "dune"
     : (switchMode ?? (tools.opamSwitch ? "current" : "local")) === "local"
       ? "opam-local"
       : "opam-current";
   if (mode === "opam-current" && !tools.opamSwitch)
-    throw new CreateError("opam has no current switch: pass --switch local to create one in the project, or create one (opam switch create 5.4.1)");
+    throw new CreateError(
+      "opam has no current switch: pass --switch local to create one in the project, or create one (opam switch create 5.4.1)",
+    );
   // a local switch brings its own compiler and dune; otherwise those here must be recent enough
   if (mode === "opam-local") return mode;
   const problems = [
     !tools.ocaml && "no OCaml compiler was found (ocamlc).",
-    tools.ocaml && compareVersions(tools.ocaml, manifest.ocaml) < 0 && `OCaml ${tools.ocaml} is older than ${manifest.ocaml}, which the ${manifest.name} template needs.`,
-    mode === "dune" && compareVersions(tools.dune ?? "0", DUNE_LANG) < 0 && `dune ${tools.dune} is older than ${DUNE_LANG}, the dune language of the project's dune-project.`,
+    tools.ocaml &&
+      compareVersions(tools.ocaml, manifest.ocaml) < 0 &&
+      `OCaml ${tools.ocaml} is older than ${manifest.ocaml}, which the ${manifest.name} template needs.`,
+    mode === "dune" &&
+      compareVersions(tools.dune ?? "0", DUNE_LANG) < 0 &&
+      `dune ${tools.dune} is older than ${DUNE_LANG}, the dune language of the project's dune-project.`,
   ].filter(Boolean);
   if (problems.length)
     throw new CreateError(
@@ -194,7 +203,8 @@ export async function buildOffer(manifest: Manifest, cwd: string): Promise<{ mes
   if (!detected.has(cwd)) detected.set(cwd, detectTools(cwd));
   const tools = await detected.get(cwd)!;
   try {
-    if (buildMode(tools, manifest, cwd) !== "dune") return { message: "Install the dependencies with opam, then build and test?", default: true };
+    if (buildMode(tools, manifest, cwd) !== "dune")
+      return { message: "Install the dependencies with opam, then build and test?", default: true };
     return { message: `Build and test now? (${withoutOpam(tools)}: with dune ${tools.dune} alone)`, default: false };
   } catch (error) {
     if (error instanceof CreateError) return undefined;
@@ -205,7 +215,11 @@ export async function buildOffer(manifest: Manifest, cwd: string): Promise<{ mes
 /** The dune libraries and ppx rewriters of `manifest` that `dune installed-libraries` does not list. */
 async function librariesMissing(dir: string, manifest: Manifest): Promise<string[]> {
   const r = await run("dune", ["installed-libraries", "--root", dir], { cwd: dir, timeout: 60_000 });
-  const installed = new Set(String(r.stdout).split("\n").map((l) => l.split(/\s/)[0]));
+  const installed = new Set(
+    String(r.stdout)
+      .split("\n")
+      .map((l) => l.split(/\s/)[0]),
+  );
   return [...librariesOf(manifest), ...(manifest.dune.preprocess ?? [])].filter((l) => !installed.has(l));
 }
 
@@ -219,7 +233,9 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
   const mode = buildMode(tools, manifest, dir, options.switchMode);
   if (options.ocaml !== undefined) checkSwitchCompiler(options.ocaml, manifest);
   if (options.ocaml !== undefined && mode !== "opam-local")
-    throw new CreateError(`--ocaml ${options.ocaml} names the compiler of a new local switch, and this build would not make one (${mode}): pass --switch local`);
+    throw new CreateError(
+      `--ocaml ${options.ocaml} names the compiler of a new local switch, and this build would not make one (${mode}): pass --switch local`,
+    );
   if (mode === "dune") {
     const why = withoutOpam(tools);
     const missing = await librariesMissing(dir, manifest);
@@ -239,10 +255,20 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
   if (mode === "opam-local")
     steps.push([
       "install dependencies",
-      ["opam", "switch", "create", dir, options.ocaml ? `ocaml.${options.ocaml}` : LOCAL_SWITCH_COMPILER, "--deps-only", "--with-test", "--yes"],
+      [
+        "opam",
+        "switch",
+        "create",
+        dir,
+        options.ocaml ? `ocaml.${options.ocaml}` : LOCAL_SWITCH_COMPILER,
+        "--deps-only",
+        "--with-test",
+        "--yes",
+      ],
       60 * MINUTE,
     ]);
-  if (mode === "opam-current") steps.push(["install dependencies", ["opam", "install", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
+  if (mode === "opam-current")
+    steps.push(["install dependencies", ["opam", "install", dir, "--deps-only", "--with-test", "--yes"], 60 * MINUTE]);
   steps.push(["dune build", exec(["dune", "build"]), 30 * MINUTE], ["dune test", exec(["dune", "test"]), 30 * MINUTE]);
   if (options.run) steps.push(["run the starter", exec(runCommand(manifest).split(" ")), 10 * MINUTE]);
 
@@ -255,7 +281,14 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
     appendFileSync(log, `\n$ ${shellCommand(command)}\n`);
     const started = Date.now();
     const { execa } = await import("execa");
-    const child = execa(command[0], command.slice(1), { cwd: dir, reject: false, stdin: "ignore", all: true, timeout, env: { OPAMCOLOR: "never", OPAMYES: "1" } });
+    const child = execa(command[0], command.slice(1), {
+      cwd: dir,
+      reject: false,
+      stdin: "ignore",
+      all: true,
+      timeout,
+      env: { OPAMCOLOR: "never", OPAMYES: "1" },
+    });
     running = { process: child, dir, step: name, log, left: steps.slice(i).map(([, c]) => c) };
     const r = await child;
     running = undefined;
@@ -265,9 +298,20 @@ export async function buildProject(dir: string, manifest: Manifest, options: Bui
     options.progress?.(name, result);
     if (name === "run the starter") report.output = String(r.all ?? "");
     if (result.status === "failed") {
-      const why = r.timedOut ? `timed out after ${timeout / MINUTE} minutes` : r.exitCode === undefined ? `could not start (${r.code ?? r.message})` : `exit ${r.exitCode}`;
-      const tail = String(r.all ?? "").trim().split("\n").slice(-15).join("\n");
-      throw new BuildFailure(`${name} failed (${why}): ${shellCommand(command)}\n${tail}\nThe project is written; the full log is ${log}`, report);
+      const why = r.timedOut
+        ? `timed out after ${timeout / MINUTE} minutes`
+        : r.exitCode === undefined
+          ? `could not start (${r.code ?? r.message})`
+          : `exit ${r.exitCode}`;
+      const tail = String(r.all ?? "")
+        .trim()
+        .split("\n")
+        .slice(-15)
+        .join("\n");
+      throw new BuildFailure(
+        `${name} failed (${why}): ${shellCommand(command)}\n${tail}\nThe project is written; the full log is ${log}`,
+        report,
+      );
     }
   }
   return report;

@@ -28,7 +28,8 @@ function script(a: string[], b: string[]): Op[] {
   const x = a.slice(head, a.length - tail);
   const y = b.slice(head, b.length - tail);
   const middle: Op[] = [];
-  if (x.length * y.length > MAX_CELLS) middle.push(...x.map((line) => ({ op: "-" as const, line })), ...y.map((line) => ({ op: "+" as const, line })));
+  if (x.length * y.length > MAX_CELLS)
+    middle.push(...x.map((line) => ({ op: "-" as const, line })), ...y.map((line) => ({ op: "+" as const, line })));
   else {
     // lcs[i][j]: the longest common subsequence of x[i..] and y[j..]
     const lcs = Array.from({ length: x.length + 1 }, () => new Uint32Array(y.length + 1));
@@ -37,13 +38,21 @@ function script(a: string[], b: string[]): Op[] {
     let i = 0;
     let j = 0;
     while (i < x.length || j < y.length) {
-      if (i < x.length && j < y.length && x[i] === y[j]) (middle.push({ op: " ", line: x[i] }), i++, j++);
+      if (i < x.length && j < y.length && x[i] === y[j]) {
+        middle.push({ op: " ", line: x[i] });
+        i++;
+        j++;
+      }
       // removals before additions, as diff prints them
       else if (i < x.length && (j === y.length || lcs[i + 1][j] >= lcs[i][j + 1])) middle.push({ op: "-", line: x[i++] });
       else middle.push({ op: "+", line: y[j++] });
     }
   }
-  return [...a.slice(0, head).map((line) => ({ op: " " as const, line })), ...middle, ...a.slice(a.length - tail).map((line) => ({ op: " " as const, line }))];
+  return [
+    ...a.slice(0, head).map((line) => ({ op: " " as const, line })),
+    ...middle,
+    ...a.slice(a.length - tail).map((line) => ({ op: " " as const, line })),
+  ];
 }
 
 /** The unified diff from `before` (undefined: a new file) to `after`; "" when they are equal. */

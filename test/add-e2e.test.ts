@@ -12,8 +12,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, librariesOf, loadCatalog, templateId, type Manifest } from "../src/catalog.js";
 import { addableTemplates } from "../src/add.js";
+import { allTemplates, librariesOf, loadCatalog, type Manifest, templateId } from "../src/catalog.js";
 import { outputOf, repo, runCli, snapshot } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, keepForkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -21,7 +21,10 @@ afterAll(removeForkyWorkDirs);
 
 const root = forkyRoot();
 const installed = new Set(
-  execFileSync("bash", [join(repo, "scripts/forky-toolchain.sh"), "run", "ocamlfind", "list"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+  execFileSync("bash", [join(repo, "scripts/forky-toolchain.sh"), "run", "ocamlfind", "list"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  })
     .split("\n")
     .map((l) => l.split(" ")[0]),
 );
@@ -60,7 +63,15 @@ function workDir(prefix: string): [string, string] {
 async function addTo(dir: string, args: string[]) {
   const r = await runCli(["add", ...args, "--json"], { cwd: dir });
   expect(r.exitCode, outputOf(r)).toBe(0);
-  return JSON.parse(String(r.stdout)) as { library: string; publicName: string; directory: string; files: string[]; edited: string[]; next: string[]; dependencies: { added: string[]; kept: { name: string }[] } };
+  return JSON.parse(String(r.stdout)) as {
+    library: string;
+    publicName: string;
+    directory: string;
+    files: string[];
+    edited: string[];
+    next: string[];
+    dependencies: { added: string[]; kept: { name: string }[] };
+  };
 }
 
 /**
@@ -82,7 +93,10 @@ async function addAndCheck(outside: string, inside: string, m: Manifest, extra: 
   const changed = Object.keys(before).filter((f) => before[f] !== after[f]);
   expect(changed.sort()).toEqual([...result.edited].sort());
 
-  const build = await inForky(`cd ${inside} && dune build 2>&1 && dune build @install 2>&1 && dune test --force 2>&1 && dune build @fmt 2>&1`, 900_000);
+  const build = await inForky(
+    `cd ${inside} && dune build 2>&1 && dune build @install 2>&1 && dune test --force 2>&1 && dune build @fmt 2>&1`,
+    900_000,
+  );
   expect(build.exitCode, build.all).toBe(0);
   // the approach's test ran and passed
   expect(build.all).toMatch(new RegExp(m.run.testExpect));
@@ -147,7 +161,8 @@ describe("add a second approach to each of our examples", () => {
   const ids = approaches.map(templateId);
   const second = (example: string) => ids[(Math.max(ids.indexOf(example), 0) + 1) % ids.length];
   const buildable = examples.filter((e) => ![...missing(byId(e)), ...missing(byId(second(e)))].length);
-  for (const e of examples) if (!buildable.includes(e)) console.warn(`add-e2e: examples/${e} + ${second(e)} is skipped: the chroot lacks a library of one of them`);
+  for (const e of examples)
+    if (!buildable.includes(e)) console.warn(`add-e2e: examples/${e} + ${second(e)} is skipped: the chroot lacks a library of one of them`);
   it.each(buildable.map((e) => [e, second(e)] as const))(
     "examples/%s + %s",
     async (example, id) => {
@@ -155,7 +170,13 @@ describe("add a second approach to each of our examples", () => {
       const own = byId(example);
       const [outside, inside] = workDir(`add-example-${example}-`);
       cpSync(join(repo, "examples", example), join(outside, "proj"), { recursive: true });
-      const { result, before, after, build, user } = await addAndCheck(join(outside, "proj"), `${inside}/proj`, m, [], `${own.run.command ?? "dune exec ./bin/main.exe --"} ${own.run.testArgs.join(" ")}`);
+      const { result, before, after, build, user } = await addAndCheck(
+        join(outside, "proj"),
+        `${inside}/proj`,
+        m,
+        [],
+        `${own.run.command ?? "dune exec ./bin/main.exe --"} ${own.run.testArgs.join(" ")}`,
+      );
       // the example's own starter and test still work
       expect(user).toMatch(new RegExp(own.run.expect ?? "."));
       expect(build).toMatch(new RegExp(own.run.testExpect));
@@ -192,9 +213,9 @@ describe.skipIf(missing(byId("eio")).length > 0 || missing(byId("lwt")).length >
       "src/dune": "(library\n (name odd_core)\n (public_name odd-core))\n",
       "src/odd_core.ml": "let answer = 42\n",
       "tools/dune": "(executable\n (name tool)\n (public_name odd-tool)\n (package odd-tools)\n (libraries odd_core))\n",
-      "tools/tool.ml": "let () = Printf.printf \"odd tool: %d\\n\" Odd_core.answer\n",
+      "tools/tool.ml": 'let () = Printf.printf "odd tool: %d\\n" Odd_core.answer\n',
       "tests/dune": "(test\n (name test_odd)\n (package odd-core)\n (libraries odd_core))\n",
-      "tests/test_odd.ml": "let () = assert (Odd_core.answer = 42)\nlet () = print_endline \"the user's own test ran\"\n",
+      "tests/test_odd.ml": 'let () = assert (Odd_core.answer = 42)\nlet () = print_endline "the user\'s own test ran"\n',
     };
     for (const [f, text] of Object.entries(project)) {
       mkdirSync(join(outside, f, ".."), { recursive: true });
@@ -211,7 +232,9 @@ describe.skipIf(missing(byId("eio")).length > 0 || missing(byId("lwt")).length >
     expect(build).toContain("the user's own test ran");
     expect(result.edited.sort()).toEqual(["dune-project", "odd-tools.opam"]);
     // the entries go after `odd-core`, indented as it is; every other byte (comments, spacing) as it was
-    expect(after["dune-project"]).toBe(before["dune-project"].replace("(depends odd-core))", "(depends odd-core (ocaml (>= 5.2)) (eio_main (>= 1.3))))"));
+    expect(after["dune-project"]).toBe(
+      before["dune-project"].replace("(depends odd-core))", "(depends odd-core (ocaml (>= 5.2)) (eio_main (>= 1.3))))"),
+    );
     expect(isInsertion(before["odd-tools.opam"], after["odd-tools.opam"])).toBe(true);
     expect(after["parallel/eio/bin/dune"]).toContain("(package odd-tools)");
     // the other package still builds and tests alone (as opam builds it), the approach's stanzas left out
@@ -253,14 +276,17 @@ build: [
     }
     const { after, user } = await addAndCheck(outside, inside, m, [], "dune exec hand");
     expect(user).toContain("hand made");
-    expect(after["hand.opam"]).toBe(opam.replace('   # the build system\n', '   # the build system\n  "lwt" {>= "5.7.0"}\n'));
+    expect(after["hand.opam"]).toBe(opam.replace("   # the build system\n", '   # the build system\n  "lwt" {>= "5.7.0"}\n'));
     expect(after["dune-project"]).toBe(project["dune-project"]);
   }, 900_000);
 
   it("a project that depends on the approach's library already: left alone, its other constraint reported", async () => {
     const m = byId("eio");
     const [outside, inside] = await duneInit("add-has-");
-    const dp = readFileSync(join(outside, "dune-project"), "utf8").replace(" (depends ocaml)", " (depends\n  (ocaml\n   (>= 5.2))\n  (eio_main\n   (>= 1.0)))");
+    const dp = readFileSync(join(outside, "dune-project"), "utf8").replace(
+      " (depends ocaml)",
+      " (depends\n  (ocaml\n   (>= 5.2))\n  (eio_main\n   (>= 1.0)))",
+    );
     writeFileSync(join(outside, "dune-project"), dp);
     // the user's own program uses eio
     writeFileSync(join(outside, "bin/dune"), "(executable\n (public_name foo)\n (name main)\n (libraries foo eio_main))\n");
@@ -279,7 +305,10 @@ build: [
     const m = byId("lwt");
     const [outside, inside] = await duneInit("add-clash-");
     mkdirSync(join(outside, "extras"));
-    writeFileSync(join(outside, "extras/dune"), "(library\n (name foo_lwt)\n (modules foo_lwt))\n\n(executable\n (name tool)\n (public_name foo-lwt)\n (modules tool)\n (libraries foo_lwt))\n");
+    writeFileSync(
+      join(outside, "extras/dune"),
+      "(library\n (name foo_lwt)\n (modules foo_lwt))\n\n(executable\n (name tool)\n (public_name foo-lwt)\n (modules tool)\n (libraries foo_lwt))\n",
+    );
     writeFileSync(join(outside, "extras/foo_lwt.ml"), 'let greeting = "the user\'s foo_lwt"\n');
     writeFileSync(join(outside, "extras/tool.ml"), "let () = print_endline Foo_lwt.greeting\n");
     const { result, user } = await addAndCheck(outside, inside, m, [], "dune exec foo-lwt");

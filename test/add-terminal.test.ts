@@ -23,11 +23,13 @@ describe("add in a terminal", () => {
       t.keys("Down", "Enter");
       const screen = await t.waitFor(/Add threads to .*\?/);
       expect(screen).toContain("for package bar: library bar_threads");
-      expect(screen).toMatch(/\+ \(depends\n\+  lwt\n\+  \(ocaml\n\+   \(>= 4\.12\)\)\)/);
+      expect(screen).toMatch(/\+ \(depends\n\+ {2}lwt\n\+ {2}\(ocaml\n\+ {3}\(>= 4\.12\)\)\)/);
       t.keys("Enter");
       const done = await t.waitFor(/\[exit \d+\]/);
       expect(done).toContain("[exit 0]");
-      expect(t.lines().join("\n")).toContain("To add it again without questions: npx create-ocaml-parallel add threads --package bar --dir parallel/threads --yes");
+      expect(t.lines().join("\n")).toContain(
+        "To add it again without questions: npx create-ocaml-parallel add threads --package bar --dir parallel/threads --yes",
+      );
       expect(exists(join(dir, "parallel/threads/bin/main.ml"))).toBe(true);
       expect(readFileSync(join(dir, "parallel/threads/bin/dune"), "utf8")).toContain("(package bar)");
     } finally {
@@ -36,7 +38,10 @@ describe("add in a terminal", () => {
   });
 
   it("Ctrl-C at the confirmation, or no: nothing changes (exit 130, or 1), and the cursor is shown", async () => {
-    for (const [keys, code] of [[["C-c"], 130], [["n", "Enter"], 1]] as const) {
+    for (const [keys, code] of [
+      [["C-c"], 130],
+      [["n", "Enter"], 1],
+    ] as const) {
       const dir = project();
       const before = snapshot(dir);
       try {
@@ -52,4 +57,3 @@ describe("add in a terminal", () => {
     }
   });
 });
-

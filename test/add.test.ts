@@ -4,16 +4,16 @@
  * tested in dune-project/opam-file/unified-diff.test.ts; test/add-e2e.test.ts
  * builds real projects with the real dune; add-terminal.test.ts drives its prompts.
  */
-import { execa } from "execa";
+
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { cliPath, exists, outputOf, runCli, snapshot, tempDir } from "./helpers/cli.js";
 import { DUNE_INIT, project } from "./helpers/projects.js";
 
 const add = (cwd: string, ...args: string[]) => runCli(["add", ...args], { cwd });
-
 
 describe("create-ocaml-parallel add", () => {
   it("adds eio: its folder, the dependency in dune-project and in the .opam dune regenerates, and says it all", async () => {
@@ -51,14 +51,27 @@ describe("create-ocaml-parallel add", () => {
     const j = await add(dir, "domains", "--variant", "domainslib", "--dry-run", "--json");
     expect(j.exitCode, outputOf(j)).toBe(0);
     const result = JSON.parse(String(j.stdout));
-    expect(result).toMatchObject({ ok: true, template: "domains", variant: "domainslib", package: "foo", directory: "parallel/domains-domainslib", library: "foo_domains_domainslib", publicName: "foo-domains-domainslib", edited: ["dune-project", "foo.opam"], dryRun: true });
+    expect(result).toMatchObject({
+      ok: true,
+      template: "domains",
+      variant: "domainslib",
+      package: "foo",
+      directory: "parallel/domains-domainslib",
+      library: "foo_domains_domainslib",
+      publicName: "foo-domains-domainslib",
+      edited: ["dune-project", "foo.opam"],
+      dryRun: true,
+    });
     expect(result.dependencies.added).toEqual(["(domainslib (>= 0.5.1))"]);
     expect(result.diff).toContain("+++ b/parallel/domains-domainslib/bin/main.ml");
     expect(snapshot(dir)).toEqual(before);
   });
 
   it("names that clash are not used: the next free ones are, and the message says what took them", async () => {
-    const dir = project({ "extra/dune": "(library\n (name foo_eio)\n (public_name foo.eio))\n(executable\n (name x)\n (public_name foo-eio-2)\n (libraries foo_eio_3))\n" });
+    const dir = project({
+      "extra/dune":
+        "(library\n (name foo_eio)\n (public_name foo.eio))\n(executable\n (name x)\n (public_name foo-eio-2)\n (libraries foo_eio_3))\n",
+    });
     const r = await add(dir, "eio", "--json");
     expect(r.exitCode, outputOf(r)).toBe(0);
     const result = JSON.parse(String(r.stdout));
@@ -88,7 +101,9 @@ describe("create-ocaml-parallel add", () => {
     expect(ok.exitCode, outputOf(ok)).toBe(0);
     // lwt was there: kept, its constraint reported
     expect(JSON.parse(String(ok.stdout)).dependencies.kept).toEqual([{ name: "lwt", theirs: "lwt", ours: "(lwt (>= 5.7.0))" }]);
-    expect(readFileSync(join(dir, "dune-project"), "utf8")).toBe(two.replace(" (depends lwt))", " (depends\n  lwt\n  (ocaml\n   (>= 4.11))))"));
+    expect(readFileSync(join(dir, "dune-project"), "utf8")).toBe(
+      two.replace(" (depends lwt))", " (depends\n  lwt\n  (ocaml\n   (>= 4.11))))"),
+    );
     for (const f of ["lib", "bin", "test"]) expect(readFileSync(join(dir, `parallel/lwt/${f}/dune`), "utf8")).toContain(" (package bar)");
   });
 
@@ -97,7 +112,9 @@ describe("create-ocaml-parallel add", () => {
     const dir = project({ "dune-project": "(lang dune 3.0)\n", "foo.opam": opam });
     const r = await add(dir, "parmap");
     expect(r.exitCode, outputOf(r)).toBe(0);
-    expect(readFileSync(join(dir, "foo.opam"), "utf8")).toBe(opam.replace('"dune" {>= "3.0"} ]', '"dune" {>= "3.0"} "parmap" {>= "1.2.5"} ]'));
+    expect(readFileSync(join(dir, "foo.opam"), "utf8")).toBe(
+      opam.replace('"dune" {>= "3.0"} ]', '"dune" {>= "3.0"} "parmap" {>= "1.2.5"} ]'),
+    );
     expect(readFileSync(join(dir, "dune-project"), "utf8")).toBe("(lang dune 3.0)\n");
     expect(r.stdout).toContain('ocaml is in depends already as "ocaml" {>= "5.1"}, left as it is; parmap asks for "ocaml" {>= "4.11"}');
   });
@@ -157,25 +174,28 @@ describe("create-ocaml-parallel add", () => {
   });
 
   // SIGKILL cannot be handled; SIGINT and SIGTERM at any moment leave the project as it was, or with the whole approach
-  it.each(["SIGINT", "SIGTERM"] as const)("%s at a random moment leaves the project as it was, or with the whole approach", async (signal) => {
-    const reference = project();
-    expect((await add(reference, "eio")).exitCode).toBe(0);
-    const complete = snapshot(reference);
-    // a whole run takes about 100 ms, Node's start included: the signals land before, during and after the writes
-    for (let i = 0; i < 16; i++) {
-      const dir = project();
-      const before = snapshot(dir);
-      const child = execa(process.execPath, [cliPath, "add", "eio"], { cwd: dir, reject: false });
-      await sleep(30 + Math.random() * 100);
-      child.kill(signal);
-      const r = await child;
-      if (r.exitCode === undefined) expect(r.signal).toBe(signal);
-      else expect([0, signal === "SIGINT" ? 130 : 143], outputOf(r)).toContain(r.exitCode);
-      const left = snapshot(dir);
-      expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
-      if (exists(join(dir, "parallel"))) expect(left).toEqual(complete);
-      else expect(left).toEqual(before);
-    }
-  }, 60_000);
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "%s at a random moment leaves the project as it was, or with the whole approach",
+    async (signal) => {
+      const reference = project();
+      expect((await add(reference, "eio")).exitCode).toBe(0);
+      const complete = snapshot(reference);
+      // a whole run takes about 100 ms, Node's start included: the signals land before, during and after the writes
+      for (let i = 0; i < 16; i++) {
+        const dir = project();
+        const before = snapshot(dir);
+        const child = execa(process.execPath, [cliPath, "add", "eio"], { cwd: dir, reject: false });
+        await sleep(30 + Math.random() * 100);
+        child.kill(signal);
+        const r = await child;
+        if (r.exitCode === undefined) expect(r.signal).toBe(signal);
+        else expect([0, signal === "SIGINT" ? 130 : 143], outputOf(r)).toContain(r.exitCode);
+        const left = snapshot(dir);
+        expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
+        if (exists(join(dir, "parallel"))) expect(left).toEqual(complete);
+        else expect(left).toEqual(before);
+      }
+    },
+    60_000,
+  );
 });
-

@@ -80,7 +80,10 @@ describe("catalog", () => {
     [["eio"], /choose at least two to compare/],
     [["eio", "eio"], /choose at least two to compare/],
     [["eio", "rayon"], /no approach "rayon"; its approaches: parmap, parany/],
-    [["eio", "lwt"], /lwt cannot be one of the compare template's approaches: it does not run the shared CPU workload; generate --template lwt/],
+    [
+      ["eio", "lwt"],
+      /lwt cannot be one of the compare template's approaches: it does not run the shared CPU workload; generate --template lwt/,
+    ],
   ])("refuses --approaches %j with the reason", (names, message) => {
     expect(() => findTemplate(loadCatalog(), "compare", undefined, names)).toThrowError(message);
   });
@@ -97,9 +100,12 @@ describe("README", () => {
     const catalog = loadCatalog();
     const expected = allTemplates(catalog).map((m) => {
       const base = catalog.find((b) => b.name === m.name)!;
-      const variant = m.variant && base.variants![0].name !== m.variant.name ? base.variants!.find((v) => v.name === m.variant!.name) : undefined;
+      const variant =
+        m.variant && base.variants![0].name !== m.variant.name ? base.variants!.find((v) => v.name === m.variant!.name) : undefined;
       // compare: its own floor, and each approach's that is higher
-      const ocaml = [`≥ ${base.ocaml}`, ...(base.approaches ?? []).filter((a) => a.ocaml).map((a) => `with ${a.name} ≥ ${a.ocaml}`)].join("; ");
+      const ocaml = [`≥ ${base.ocaml}`, ...(base.approaches ?? []).filter((a) => a.ocaml).map((a) => `with ${a.name} ≥ ${a.ocaml}`)].join(
+        "; ",
+      );
       return variant
         ? `| \`${m.name} --variant ${variant.name}\` | ${variant.summary} | ≥ ${m.ocaml} | ${floorText(m.floor)} | ${m.kind} |`
         : `| \`${m.name}\` | ${base.summary} | ${ocaml} | ${floorText(base.floor)} | ${m.kind} |`;

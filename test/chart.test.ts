@@ -4,9 +4,10 @@
  * approach might), and headless Chromium (Debian's) renders the SVG it wrote, light and dark.
  * What the browser laid out and painted is checked, not only the XML.
  */
-import { execa } from "execa";
+
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findTemplate, loadCatalog } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
@@ -25,12 +26,27 @@ async function look(svg: string, dark: boolean) {
   const scheme = dark ? ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] : [];
   const r = await execa(
     "chromium",
-    ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=10000", ...scheme, "--dump-dom", page],
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--allow-file-access-from-files",
+      "--virtual-time-budget=10000",
+      ...scheme,
+      "--dump-dom",
+      page,
+    ],
     { reject: false, timeout: 90_000 },
   );
   const json = r.stdout.match(/<pre id="result">(.*)<\/pre>/s)?.[1];
   expect(json, `chromium printed no result (exit ${r.exitCode}):\n${r.stderr.slice(-2000)}`).toBeTruthy();
-  return JSON.parse(json!.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&")) as {
+  return JSON.parse(
+    json!
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&"),
+  ) as {
     width: number;
     height: number;
     clipped: string[];
@@ -51,17 +67,32 @@ describe.skipIf(why)("the compare bench's chart", () => {
 
   beforeAll(async () => {
     const programs = await forkyHasSources();
-    approaches = catalog.find((m) => m.name === "compare")!.approaches!.filter((a) => programs || !a.program).map((a) => a.name);
+    approaches = catalog
+      .find((m) => m.name === "compare")!
+      .approaches!.filter((a) => programs || !a.program)
+      .map((a) => a.name);
     findTemplate(catalog, "compare", undefined, approaches); // the choice is valid
     const [outside, inside] = forkyWorkDir(root, "chart-");
-    const r = await runCli([join(outside, "proj"), "--template", "compare", "--approaches", approaches.join(","), "--yes", "--no-git", "--name", "starter"]);
+    const r = await runCli([
+      join(outside, "proj"),
+      "--template",
+      "compare",
+      "--approaches",
+      approaches.join(","),
+      "--yes",
+      "--no-git",
+      "--name",
+      "starter",
+    ]);
     expect(r.exitCode, outputOf(r)).toBe(0);
     // an approach that answers wrong, added the way the project's README says to add one
     appendFileSync(
       join(outside, "proj/approaches/all_approaches.ml"),
       '\nlet all = all @ [ ("wrong", Library (module struct let name = "off by one" let sum ~workers:_ ~n = Starter.Workload.sequential n + 1 end : APPROACH)) ]\n',
     );
-    const run = await inForky(`cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 --csv --svg chart.svg 2>&1`);
+    const run = await inForky(
+      `cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 --csv --svg chart.svg 2>&1`,
+    );
     bench = run.all ?? "";
     // a wrong answer fails the bench, and the chart is written all the same
     expect(run.exitCode, bench).toBe(1);
@@ -79,13 +110,23 @@ describe.skipIf(why)("the compare bench's chart", () => {
     }
     expect(seen.series.filter((s) => s.wrong > 0).map((s) => s.approach)).toEqual(["wrong"]);
     expect(seen.series.find((s) => s.approach === "wrong")!.points).toBe(0); // crosses, not dots
-    expect(seen.texts).toEqual(expect.arrayContaining(["workers (domains, processes or ranks)", "speedup (sequential time / time)", "ideal (linear)", "wrong ✗ wrong"]));
+    expect(seen.texts).toEqual(
+      expect.arrayContaining([
+        "workers (domains, processes or ranks)",
+        "speedup (sequential time / time)",
+        "ideal (linear)",
+        "wrong ✗ wrong",
+      ]),
+    );
     expect(seen.texts.join("\n")).toMatch(/Collatz steps of 1\.\.100000, fastest of 1 run, \d+ cores, \d{4}-\d\d-\d\d/);
     expect(seen.texts).toEqual(expect.arrayContaining(["1x", "2x"]));
     expect(seen.background).toEqual([255, 255, 255]);
     expect(seen.ink).toBe("rgb(36, 41, 47)");
     // the same numbers as the table: each legend gives the last row's speedup
-    const rows = bench.split("\n").map((l) => l.split(",")).filter((c) => c.length === 6 && c[0] !== "approach");
+    const rows = bench
+      .split("\n")
+      .map((l) => l.split(","))
+      .filter((c) => c.length === 6 && c[0] !== "approach");
     for (const a of approaches) {
       const last = rows.filter((c) => c[0] === a).at(-1)!;
       const legend = seen.texts[seen.texts.indexOf(a) + 1].match(/^([\d.]+)x at (\d+), (\d+)%$/);

@@ -1,9 +1,9 @@
 /** The built CLI as a child process, without a terminal: flags, messages, exit codes, what is on disk. */
 import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { loadCatalog, runCommand } from "../src/catalog.js";
-import { execa } from "execa";
 import { cliPath, exists, outputOf, repo, runCli, snapshot, tempDir, tree } from "./helpers/cli.js";
 
 const catalog = loadCatalog();
@@ -24,7 +24,9 @@ describe("information", () => {
   it("--list shows every template with its summary, OCaml floor and kind", async () => {
     const r = await runCli(["--list"]);
     expect(r.exitCode, outputOf(r)).toBe(0);
-    const lines = String(r.stdout).split("\n").filter((l) => !l.startsWith(" "));
+    const lines = String(r.stdout)
+      .split("\n")
+      .filter((l) => !l.startsWith(" "));
     expect(lines).toHaveLength(catalog.length);
     for (const m of catalog) {
       const line = lines.find((l) => l.startsWith(`${m.name} `));
@@ -80,7 +82,10 @@ describe("information", () => {
 describe("a closed or full standard output", () => {
   /** The CLI with its stdout a pipe whose reader has already gone, as in `create-ocaml-parallel --help | true`. */
   const intoClosedPipe = (args: string[], cwd = tempDir()) =>
-    execa("bash", ["-c", `{ sleep 0.3; exec "$@"; } | true; exit "\${PIPESTATUS[0]}"`, "bash", process.execPath, cliPath, ...args], { cwd, reject: false });
+    execa("bash", ["-c", `{ sleep 0.3; exec "$@"; } | true; exit "\${PIPESTATUS[0]}"`, "bash", process.execPath, cliPath, ...args], {
+      cwd,
+      reject: false,
+    });
 
   it.each([[["--help"]], [["--list", "--json"]], [["--list", "--all"]]])("%j | true: exit 0, no stack trace", async (args) => {
     const r = await intoClosedPipe(args);
@@ -111,7 +116,10 @@ describe("an old Node", () => {
   it("gets a message, not a crash, before anything loads", async () => {
     // Node 20 pretending to be 18: the check reads process.versions before importing the bundle
     const preload = join(tempDir(), "old-node.cjs");
-    writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "18.19.0" } });\nObject.defineProperty(process, "version", { value: "v18.19.0" });\n');
+    writeFileSync(
+      preload,
+      'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "18.19.0" } });\nObject.defineProperty(process, "version", { value: "v18.19.0" });\n',
+    );
     const r = await execa(process.execPath, ["--require", preload, cliPath, "app", "-t", "domains"], { reject: false, cwd: tempDir() });
     expect(r.exitCode, outputOf(r)).toBe(1);
     expect(r.stderr).toBe("create-ocaml-parallel needs Node.js 20.5 or newer; this is v18.19.0.");
@@ -126,7 +134,17 @@ describe("writing a project", () => {
     expect(r.stdout).toContain("cd my-app");
     expect(r.stdout).toContain("opam install . --deps-only --with-test");
     expect(tree(join(cwd, "my-app"))).toEqual(
-      expect.arrayContaining(["dune-project", "my-app.opam", "bin/main.ml", "lib/dune", "test/test_my_app.ml", ".gitignore", ".ocamlformat", ".github/workflows/ci.yml", "README.md"]),
+      expect.arrayContaining([
+        "dune-project",
+        "my-app.opam",
+        "bin/main.ml",
+        "lib/dune",
+        "test/test_my_app.ml",
+        ".gitignore",
+        ".ocamlformat",
+        ".github/workflows/ci.yml",
+        "README.md",
+      ]),
     );
     expect(exists(join(cwd, "my-app/.git"))).toBe(true);
     // nothing else appeared beside it (the staging folder is gone)
@@ -163,7 +181,11 @@ describe("writing a project", () => {
     [0o027, 0o750],
   ])("a new project folder gets the mode the umask %o gives (%o), as mkdir would", async (umask, mode) => {
     const cwd = tempDir();
-    const r = await execa("sh", ["-c", `umask ${umask.toString(8)} && exec "$@"`, "sh", process.execPath, cliPath, "app", "-t", "domains", "--yes", "--no-git"], { cwd, reject: false });
+    const r = await execa(
+      "sh",
+      ["-c", `umask ${umask.toString(8)} && exec "$@"`, "sh", process.execPath, cliPath, "app", "-t", "domains", "--yes", "--no-git"],
+      { cwd, reject: false },
+    );
     expect(r.exitCode, outputOf(r)).toBe(0);
     expect(statSync(join(cwd, "app")).mode & 0o777).toBe(mode);
     expect(statSync(join(cwd, "app/lib")).mode & 0o777).toBe(mode);
@@ -178,7 +200,15 @@ describe("writing a project", () => {
       const out = String(r.stdout);
       // the first command under "Next:", with the lines a newline in the name continues it on
       const [first, ...rest] = out.slice(out.indexOf("Next:\n") + "Next:\n".length).split("\n");
-      const cd = [first, ...rest.slice(0, rest.findIndex((l) => l.startsWith("  ")))].join("\n").replace(/^ {2}/, "");
+      const cd = [
+        first,
+        ...rest.slice(
+          0,
+          rest.findIndex((l) => l.startsWith("  ")),
+        ),
+      ]
+        .join("\n")
+        .replace(/^ {2}/, "");
       expect(cd).toMatch(/^cd /);
       const pwd = await execa("sh", ["-c", `${cd} && pwd -P`], { cwd });
       expect(pwd.stdout).toBe(realpathSync(join(cwd, directory)));
@@ -186,7 +216,7 @@ describe("writing a project", () => {
     },
   );
 
-  it("expands a leading ~ that the shell left alone (a quoted \"~/app\")", async () => {
+  it('expands a leading ~ that the shell left alone (a quoted "~/app")', async () => {
     const home = tempDir("cop-home-");
     const cwd = tempDir();
     const r = await runCli(["~/app", "domains", "--yes", "--no-git"], { cwd, env: { HOME: home } });
@@ -209,7 +239,14 @@ describe("writing a project", () => {
     const r = await runCli(["app", "-t", "domains", "--json", "--name", "collatz"], { cwd });
     expect(r.exitCode, outputOf(r)).toBe(0);
     const result = JSON.parse(String(r.stdout));
-    expect(result).toMatchObject({ ok: true, package: "collatz", library: "collatz", module: "Collatz", template: "domains", dryRun: false });
+    expect(result).toMatchObject({
+      ok: true,
+      package: "collatz",
+      library: "collatz",
+      module: "Collatz",
+      template: "domains",
+      dryRun: false,
+    });
     expect(result.files).toContain("collatz.opam");
     expect(result.directory).toBe(join(cwd, "app"));
   });
@@ -275,7 +312,8 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
 
   it("an unknown template, with the closest name", () =>
     refuse(["app", "--template", "domain", "--yes"], /unknown template "domain"\. Did you mean "domains"\?/));
-  it("an unknown option, listing the valid ones", () => refuse(["app", "--templte", "domains"], /unknown option --templte\. Valid options: .*--template/));
+  it("an unknown option, listing the valid ones", () =>
+    refuse(["app", "--templte", "domains"], /unknown option --templte\. Valid options: .*--template/));
   it("no template without a terminal", () => refuse(["app"], /no template given: pass --template NAME, one of .*domains/));
   it("no directory without a terminal", () => refuse(["--template", "domains"], /no project directory given/));
   it("CI=true never prompts", async () => {
@@ -297,15 +335,21 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
       writeFileSync(join(cwd, "full/keep.txt"), "x");
     }));
   it("--force where a new file would replace one of the user's", async () => {
-    const r = await refuse(["full", "-t", "domains", "--force"], /these are in the way: README\.md, dune-project\..*nothing was written/, (cwd) => {
-      mkdirSync(join(cwd, "full"));
-      writeFileSync(join(cwd, "full/README.md"), "mine");
-      writeFileSync(join(cwd, "full/dune-project"), "mine");
-    });
+    const r = await refuse(
+      ["full", "-t", "domains", "--force"],
+      /these are in the way: README\.md, dune-project\..*nothing was written/,
+      (cwd) => {
+        mkdirSync(join(cwd, "full"));
+        writeFileSync(join(cwd, "full/README.md"), "mine");
+        writeFileSync(join(cwd, "full/dune-project"), "mine");
+      },
+    );
     expect(r.stderr).not.toContain("lib/");
   });
-  it("a target that is a file", () => refuse(["afile", "-t", "domains"], /exists and is not a directory/, (cwd) => writeFileSync(join(cwd, "afile"), "x")));
-  it("a target below a file", () => refuse(["afile/sub", "-t", "domains"], /afile is a file/, (cwd) => writeFileSync(join(cwd, "afile"), "x")));
+  it("a target that is a file", () =>
+    refuse(["afile", "-t", "domains"], /exists and is not a directory/, (cwd) => writeFileSync(join(cwd, "afile"), "x")));
+  it("a target below a file", () =>
+    refuse(["afile/sub", "-t", "domains"], /afile is a file/, (cwd) => writeFileSync(join(cwd, "afile"), "x")));
   it("a dangling symlink as target", () =>
     refuse(["link", "-t", "domains"], /link is a symbolic link to nothing/, (cwd) => symlinkSync(join(cwd, "nowhere"), join(cwd, "link"))));
 
@@ -315,14 +359,24 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
     refuse(["app", "-t", "domains", "--build", "--switch", "global"], /--switch takes local or current, not "global"/));
   it("--switch without --build", () => refuse(["app", "-t", "domains", "--switch", "local"], /--switch goes with --build or --run/));
   it("--ocaml without --build, or with the current switch", async () => {
-    await refuse(["app", "-t", "domains", "--ocaml", "5.3.0"], /--ocaml names the compiler of a new local switch: it goes with --build --switch local/);
+    await refuse(
+      ["app", "-t", "domains", "--ocaml", "5.3.0"],
+      /--ocaml names the compiler of a new local switch: it goes with --build --switch local/,
+    );
     await refuse(["app", "-t", "domains", "--build", "--switch", "current", "--ocaml", "5.3.0"], /it goes with --build --switch local/);
   });
   it("--ocaml below the template's floor, or not a version", async () => {
-    await refuse(["app", "-t", "eio", "--build", "--switch", "local", "--ocaml", "5.1.1"], /--ocaml 5\.1\.1 is older than 5\.2, which the eio template needs/);
-    await refuse(["app", "-t", "domains", "--build", "--switch", "local", "--ocaml", "latest"], /--ocaml takes a version such as 5\.3\.0, not "latest"/);
+    await refuse(
+      ["app", "-t", "eio", "--build", "--switch", "local", "--ocaml", "5.1.1"],
+      /--ocaml 5\.1\.1 is older than 5\.2, which the eio template needs/,
+    );
+    await refuse(
+      ["app", "-t", "domains", "--build", "--switch", "local", "--ocaml", "latest"],
+      /--ocaml takes a version such as 5\.3\.0, not "latest"/,
+    );
   });
-  it("--dry-run with --build", () => refuse(["app", "-t", "domains", "--dry-run", "--build"], /--dry-run writes nothing, so there is nothing to --build/));
+  it("--dry-run with --build", () =>
+    refuse(["app", "-t", "domains", "--dry-run", "--build"], /--dry-run writes nothing, so there is nothing to --build/));
   it.each([
     [["--template", "eio", "--template", "lwt"], "template"],
     [["-t", "eio", "--template", "lwt"], "template"],
@@ -331,12 +385,18 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
     await refuse(["app", ...args], new RegExp(`^create-ocaml-parallel: --${flag} was given more than once; give it once$`));
   });
   it("a variant's id as a template: the flags that say it", () =>
-    refuse(["app", "-t", "domains-domainslib"], /"domains-domainslib" is the domains template's domainslib variant: pass --template domains --variant domainslib/));
+    refuse(
+      ["app", "-t", "domains-domainslib"],
+      /"domains-domainslib" is the domains template's domainslib variant: pass --template domains --variant domainslib/,
+    ));
   it("a near miss of a variant's id: the flags that say it", () =>
     refuse(["app", "-t", "domains-domainslb"], /Did you mean --template domains --variant domainslib\?/));
-  it.each([[["--list", "foo"]], [["--list", "--template", "eio"]], [["--list", "--all", "x"]]])("%j: --list takes nothing else", async (args) => {
-    await refuse(args, /--list takes only --all and --json, not: /);
-  });
+  it.each([[["--list", "foo"]], [["--list", "--template", "eio"]], [["--list", "--all", "x"]]])(
+    "%j: --list takes nothing else",
+    async (args) => {
+      await refuse(args, /--list takes only --all and --json, not: /);
+    },
+  );
 
   it("--json reports a refusal as JSON too", async () => {
     const r = await refuse(["app", "-t", "nope", "--json"], /unknown template/);

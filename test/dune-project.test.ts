@@ -13,7 +13,11 @@ import { DUNE_INIT, dep, EIO, isInsertion } from "./helpers/projects.js";
 function duneNames(text: string, pkg: string): string[] {
   const stanza = readDuneProject(text).packages.find((p) => p.name === pkg)!.stanza;
   const depends = fieldsNamed(stanza.items, "depends")[0];
-  return depends ? values(depends.items).slice(1).map((n) => (n.kind === "list" ? (values(n.items)[0] as { text: string }).text : (n as { text: string }).text)) : [];
+  return depends
+    ? values(depends.items)
+        .slice(1)
+        .map((n) => (n.kind === "list" ? (values(n.items)[0] as { text: string }).text : (n as { text: string }).text))
+    : [];
 }
 
 describe("dune-project: adding to a package's depends", () => {
@@ -37,9 +41,9 @@ describe("dune-project: adding to a package's depends", () => {
   });
 
   it("a package without depends gets one; a dependency there already is left alone and a different constraint reported", () => {
-    const text = "(lang dune 3.11)\n(package\n (name p)\n (synopsis \"x\"))\n";
+    const text = '(lang dune 3.11)\n(package\n (name p)\n (synopsis "x"))\n';
     expect(addDuneDependencies(readDuneProject(text), "p", EIO).text).toBe(
-      "(lang dune 3.11)\n(package\n (name p)\n (synopsis \"x\")\n (depends\n  (ocaml\n   (>= 5.2))\n  (eio_main\n   (>= 1.3))))\n",
+      '(lang dune 3.11)\n(package\n (name p)\n (synopsis "x")\n (depends\n  (ocaml\n   (>= 5.2))\n  (eio_main\n   (>= 1.3))))\n',
     );
     const has = "(lang dune 3.11)\n(package (name p) (depends (ocaml (>= 5.2)) (eio_main   (>= 1.0))))\n";
     const edit = addDuneDependencies(readDuneProject(has), "p", EIO);
@@ -82,7 +86,9 @@ describe("dune-project: adding to a package's depends", () => {
     fc.tuple(name, version, version).map(([n, a, b]) => `(${n} (and (>= ${a}) (< ${b})))`),
   );
   const joined = (items: fc.Arbitrary<string[]>) =>
-    fc.tuple(items, fc.array(sep, { minLength: 20, maxLength: 20 })).map(([xs, seps]) => xs.map((x, k) => `${seps[k % seps.length]}${x}`).join(""));
+    fc
+      .tuple(items, fc.array(sep, { minLength: 20, maxLength: 20 }))
+      .map(([xs, seps]) => xs.map((x, k) => `${seps[k % seps.length]}${x}`).join(""));
   const str = fc.stringMatching(/^[a-z ();#|\\"]{0,12}$/).map((s) => `"${s.replace(/[\\"]/g, "\\$&")}"`);
   const pkg = (pkgName: string) =>
     fc
@@ -99,9 +105,20 @@ describe("dune-project: adding to a package's depends", () => {
       });
   const duneProject = fc
     .tuple(pkg("main_pkg"), pkg("other"), fc.array(sep, { minLength: 5, maxLength: 5 }), fc.boolean())
-    .map(([a, b, s, aFirst]) => `(lang dune 3.11)${s[0]}(name x)${s[1]}(generate_opam_files true)${s[2]}${aFirst ? a : b}${s[3]}${aFirst ? b : a}${s[4]}`);
+    .map(
+      ([a, b, s, aFirst]) =>
+        `(lang dune 3.11)${s[0]}(name x)${s[1]}(generate_opam_files true)${s[2]}${aFirst ? a : b}${s[3]}${aFirst ? b : a}${s[4]}`,
+    );
   const wanted = fc.array(fc.tuple(name, fc.array(version, { maxLength: 2 }), fc.boolean()), { minLength: 1, maxLength: 4 }).map((ds) =>
-    ds.filter(([n], k) => ds.findIndex(([m]) => m === n) === k).map(([n, vs, test]) => dep(n, vs.map((v, k) => `${k ? "<" : ">="} ${v}`), test)),
+    ds
+      .filter(([n], k) => ds.findIndex(([m]) => m === n) === k)
+      .map(([n, vs, test]) =>
+        dep(
+          n,
+          vs.map((v, k) => `${k ? "<" : ">="} ${v}`),
+          test,
+        ),
+      ),
   );
 
   it("on odd files: only the package's stanza changes, by one insertion (or dune's layout of it), and the new names are read back", () => {
@@ -122,10 +139,10 @@ describe("dune-project: adding to a package's depends", () => {
         expect(edit.added.map((d) => d.name)).toEqual(deps.map((d) => d.name).filter((n) => !before.includes(n)));
         expect(duneNames(edit.text, "main_pkg")).toEqual([...before, ...edit.added.map((d) => d.name)]);
         expect(duneNames(edit.text, "other")).toEqual(other);
-        for (const d of edit.added) expect(edit.text.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")")).toContain(duneDependency(d));
+        for (const d of edit.added)
+          expect(edit.text.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")")).toContain(duneDependency(d));
       }),
       { numRuns: 400 },
     );
   });
 });
-

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Manifest } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, type Manifest, runCommand, templateId } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { debianToolchain, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -20,16 +20,32 @@ const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"
 const MUST_BUILD = ["domains", "threads", "lwt", "parmap", "parany", "luv", "compare"];
 
 const trixie = debianToolchain("trixie");
-const installed = new Set(String((await trixie.run("ocamlfind list 2>/dev/null")).stdout).split("\n").map((l) => l.split(" ")[0]));
+const installed = new Set(
+  String((await trixie.run("ocamlfind list 2>/dev/null")).stdout)
+    .split("\n")
+    .map((l) => l.split(" ")[0]),
+);
 const here = (libraries: string[]) => libraries.every((l) => WITH_OCAML.has(l) || installed.has(l));
 
 const catalog = loadCatalog();
 const approaches = catalog.find((m) => m.name === "compare")!.approaches!;
-const compareHere = findTemplate(catalog, "compare", undefined, approaches.filter((a) => here(a.libraries)).map((a) => a.name));
+const compareHere = findTemplate(
+  catalog,
+  "compare",
+  undefined,
+  approaches.filter((a) => here(a.libraries)).map((a) => a.name),
+);
 const templates = [...allTemplates(catalog).filter((m) => m.name !== "compare"), compareHere];
 const buildable = (m: Manifest) => here(librariesOf(m));
 
-const left = templates.filter((m) => !buildable(m)).map((m) => `${templateId(m)} (${librariesOf(m).filter((l) => !here([l])).join(", ")})`);
+const left = templates
+  .filter((m) => !buildable(m))
+  .map(
+    (m) =>
+      `${templateId(m)} (${librariesOf(m)
+        .filter((l) => !here([l]))
+        .join(", ")})`,
+  );
 const leftApproaches = approaches.filter((a) => !here(a.libraries)).map((a) => a.name);
 console.warn(
   `e2e on trixie: not packaged by trixie, so not built there: ${left.join("; ")}; compare's ${leftApproaches.join(", ")} approaches. test/e2e.test.ts builds them on forky.`,
@@ -41,7 +57,8 @@ const trixieOcamlformat = String((await trixie.run("ocamlformat --version")).std
 describe("trixie", () => {
   it("has OCaml 5.3 and the libraries of every template that must build there", async () => {
     expect(String((await trixie.run("ocamlc -version")).stdout).trim()).toMatch(/^5\.3\./);
-    for (const m of templates.filter((t) => MUST_BUILD.includes(templateId(t)))) expect(buildable(m), `${templateId(m)}: ${librariesOf(m)}`).toBe(true);
+    for (const m of templates.filter((t) => MUST_BUILD.includes(templateId(t))))
+      expect(buildable(m), `${templateId(m)}: ${librariesOf(m)}`).toBe(true);
     expect(compareHere.chosen!.length, "compare needs two approaches").toBeGreaterThanOrEqual(2);
   });
 });
@@ -49,7 +66,10 @@ describe("trixie", () => {
 describe.each(templates.filter(buildable).map((m) => [templateId(m), m] as const))("%s on trixie", (_, m) => {
   it("builds, tests and runs; is formatted where trixie's ocamlformat is the pinned one", async () => {
     const [outside, inside] = forkyWorkDir(trixie.root, `${templateId(m)}-`);
-    const flags = [...(m.variant ? ["--variant", m.variant.name] : []), ...(m.chosen ? ["--approaches", m.chosen.map((a) => a.name).join(",")] : [])];
+    const flags = [
+      ...(m.variant ? ["--variant", m.variant.name] : []),
+      ...(m.chosen ? ["--approaches", m.chosen.map((a) => a.name).join(",")] : []),
+    ];
     const g = await runCli([join(outside, "proj"), "--template", m.name, ...flags, "--yes", "--no-git", "--name", "starter"]);
     expect(g.exitCode, outputOf(g)).toBe(0);
     const build = await trixie.run(`cd ${inside}/proj && dune build 2>&1 && dune test 2>&1`, 900_000);
@@ -61,7 +81,9 @@ describe.each(templates.filter(buildable).map((m) => [templateId(m), m] as const
     const pinned = /^version\s*=\s*(\S+)/m.exec(readFileSync(join(outside, "proj/.ocamlformat"), "utf8"))?.[1];
     if (pinned && pinned !== trixieOcamlformat) {
       // not a pass: said, once per template, and test/e2e.test.ts checks @fmt on forky with the pinned version
-      console.warn(`${templateId(m)} on trixie: @fmt not checked: .ocamlformat pins ocamlformat ${pinned}, trixie has ${trixieOcamlformat}`);
+      console.warn(
+        `${templateId(m)} on trixie: @fmt not checked: .ocamlformat pins ocamlformat ${pinned}, trixie has ${trixieOcamlformat}`,
+      );
       return;
     }
     const fmt = await trixie.run(`cd ${inside}/proj && dune build @fmt 2>&1`);

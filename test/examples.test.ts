@@ -24,7 +24,16 @@ describe.each(all)("examples/$folder", ({ folder, args }) => {
   it("is also what the sources write, compiling the templates at run time", async () => {
     const cwd = tempDir();
     const variant = args.includes("--variant") ? args[args.indexOf("--variant") + 1] : undefined;
-    await create({ directory: folder, template: args[2], variant, name: `${folder}-starter`, git: false, force: false, dryRun: false, cwd });
+    await create({
+      directory: folder,
+      template: args[2],
+      variant,
+      name: `${folder}-starter`,
+      git: false,
+      force: false,
+      dryRun: false,
+      cwd,
+    });
     expect(snapshot(join(cwd, folder))).toEqual(snapshot(join(repo, "examples", folder)));
   });
 });

@@ -3,9 +3,10 @@
  * project's name: dune files as `dune format-dune-file` prints them (src/dune-format.ts
  * is checked against it on random files too), OCaml with the pinned ocamlformat.
  */
-import fc from "fast-check";
+
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { allTemplates, loadCatalog, templateId } from "../src/catalog.js";
 import { formatDune } from "../src/dune-format.js";
@@ -29,20 +30,39 @@ const duneFiles = () => {
   const comment = fc.stringMatching(/^[ a-z]{0,30}$/).map((s) => ({ comment: s }));
   type Item = string | { comment: string } | Item[];
   const { list } = fc.letrec<{ list: Item[]; item: Item }>((tie) => ({
-    item: fc.oneof({ depthSize: "small" }, atom, atom, fc.constant<Item[]>([]), atom.map((a): Item[] => [a]), tie("list")),
-    list: fc.tuple(atom, fc.array(fc.oneof(tie("item"), tie("item"), tie("item"), comment), { maxLength: 8 })).map(([head, rest]) => [head, ...rest]),
+    item: fc.oneof(
+      { depthSize: "small" },
+      atom,
+      atom,
+      fc.constant<Item[]>([]),
+      atom.map((a): Item[] => [a]),
+      tie("list"),
+    ),
+    list: fc
+      .tuple(atom, fc.array(fc.oneof(tie("item"), tie("item"), tie("item"), comment), { maxLength: 8 }))
+      .map(([head, rest]) => [head, ...rest]),
   }));
   const write = (item: Item, sameLine: boolean): string =>
-    typeof item === "string" ? item : Array.isArray(item) ? `(${item.map((i, k) => write(i, k % 3 !== 2)).join(" ")})` : `${sameLine ? "" : "\n"};${item.comment}\n`;
-  return fc.array(fc.oneof(list, list, list, comment), { minLength: 1, maxLength: 4 }).map((top) => top.map((t) => write(t, false)).join("\n"));
+    typeof item === "string"
+      ? item
+      : Array.isArray(item)
+        ? `(${item.map((i, k) => write(i, k % 3 !== 2)).join(" ")})`
+        : `${sameLine ? "" : "\n"};${item.comment}\n`;
+  return fc
+    .array(fc.oneof(list, list, list, comment), { minLength: 1, maxLength: 4 })
+    .map((top) => top.map((t) => write(t, false)).join("\n"));
 };
 
 describe("src/dune-format.ts", () => {
   it("prints what dune format-dune-file prints, on random dune files", async () => {
     const inputs = fc.sample(duneFiles(), { numRuns: 400, seed: 2026 });
     const [outside, inside] = forkyWorkDir(root, "fmt-random-");
-    inputs.forEach((text, i) => writeFileSync(join(outside, `${i}.in`), text));
-    const r = await inForky(`cd ${inside} && for f in *.in; do dune format-dune-file "$f" > "\${f%.in}.out" || echo "dune refused $f"; done`);
+    inputs.forEach((text, i) => {
+      writeFileSync(join(outside, `${i}.in`), text);
+    });
+    const r = await inForky(
+      `cd ${inside} && for f in *.in; do dune format-dune-file "$f" > "\${f%.in}.out" || echo "dune refused $f"; done`,
+    );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).not.toContain("dune refused");
     const differ = inputs
@@ -69,7 +89,9 @@ describe("generated projects", () => {
       for (const name of [SHORT, LONG]) {
         const folder = `${templateId(m)}-${name.length}`;
         const variant = m.variant ? ["--variant", m.variant.name] : [];
-        const every = loadCatalog().find((c) => c.name === m.name)?.approaches?.map((a) => a.name);
+        const every = loadCatalog()
+          .find((c) => c.name === m.name)
+          ?.approaches?.map((a) => a.name);
         const approaches = every ? ["--approaches", every.join(",")] : [];
         const r = await runCli([join(outside, folder), "-t", m.name, ...variant, ...approaches, "--name", name, "--yes", "--no-git"]);
         expect(r.exitCode, outputOf(r)).toBe(0);

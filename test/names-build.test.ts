@@ -42,7 +42,10 @@ async function buildAll(outside: string, inside: string, folders: string[], comm
   );
   expect(r.exitCode, r.all).toBe(0);
   return Object.fromEntries(
-    folders.map((d) => [d, { exit: Number(readFileSync(join(outside, `${d}.exit`), "utf8")), log: readFileSync(join(outside, `${d}.log`), "utf8") }]),
+    folders.map((d) => [
+      d,
+      { exit: Number(readFileSync(join(outside, `${d}.exit`), "utf8")), log: readFileSync(join(outside, `${d}.log`), "utf8") },
+    ]),
   );
 }
 
@@ -56,7 +59,8 @@ describe("templates/name-clashes.json", () => {
 });
 
 /** How dune and the compiler refuse such a project, as seen in them. */
-const BREAKS = /Error: (Conflict between the following libraries|library "\w+" is present twice|Dependency cycle|Unbound module|Module \w+ in directory .* depends on|(The files|Files) .* make inconsistent assumptions)/s;
+const BREAKS =
+  /Error: (Conflict between the following libraries|library "\w+" is present twice|Dependency cycle|Unbound module|Module \w+ in directory .* depends on|(The files|Files) .* make inconsistent assumptions)/s;
 // [name, template, variant]
 const refused: [string, string, string | undefined][] = [
   // the generated project's own modules and libraries
@@ -88,7 +92,12 @@ const refused: [string, string, string | undefined][] = [
 /** A few more from the record: from the middle on, the first library each of these templates pulls in indirectly that the list above lacks. */
 function picked(): [string, string, string | undefined][] {
   const { templates } = JSON.parse(readFileSync(join(templatesDir, "name-clashes.json"), "utf8"));
-  const sample: [string, string, string | undefined][] = [["eio", "eio", undefined], ["lwt", "lwt", undefined], ["domains-domainslib", "domains", "domainslib"], ["luv", "luv", undefined]];
+  const sample: [string, string, string | undefined][] = [
+    ["eio", "eio", undefined],
+    ["lwt", "lwt", undefined],
+    ["domains-domainslib", "domains", "domainslib"],
+    ["luv", "luv", undefined],
+  ];
   const taken = new Set(refused.map(([name]) => name));
   return sample.map(([id, template, variant]) => {
     const indirect = (templates[id].libraries as string[])
@@ -114,7 +123,10 @@ describe("refused names", () => {
     const folders = cases.map(([name, template, variant]) => {
       const folder = `${name}-${template}${variant ? `-${variant}` : ""}`;
       mkdirSync(join(outside, folder));
-      renderProject({ manifest: manifest(template, variant), names: projectNames(name), author: "A <a@example.com>" }, join(outside, folder));
+      renderProject(
+        { manifest: manifest(template, variant), names: projectNames(name), author: "A <a@example.com>" },
+        join(outside, folder),
+      );
       return folder;
     });
     const built = await buildAll(outside, inside, folders);
@@ -143,7 +155,15 @@ describe("accepted names", () => {
     for (const [name, template, variant] of accepted) {
       expect(nameProblem(name, dependencyNames()), name).toBeUndefined();
       const every = catalog.find((m) => m.name === template)?.approaches?.map((a) => a.name);
-      const r = await runCli([join(outside, name), "-t", template, ...(variant ? ["--variant", variant] : []), ...(every ? ["--approaches", every.join(",")] : []), "--yes", "--no-git"]);
+      const r = await runCli([
+        join(outside, name),
+        "-t",
+        template,
+        ...(variant ? ["--variant", variant] : []),
+        ...(every ? ["--approaches", every.join(",")] : []),
+        "--yes",
+        "--no-git",
+      ]);
       expect(r.exitCode, outputOf(r)).toBe(0);
       folders.push(name);
     }

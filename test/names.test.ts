@@ -17,13 +17,7 @@ describe("project names", () => {
     expect(normaliseName("a.b")).toBe("a.b");
   });
 
-  it.each([
-    ["my-app"],
-    ["my_app"],
-    ["a"],
-    ["x1-y2_z3"],
-    ["a".repeat(64)],
-  ])("accepts %s", (name) => {
+  it.each([["my-app"], ["my_app"], ["a"], ["x1-y2_z3"], ["a".repeat(64)]])("accepts %s", (name) => {
     expect(nameProblem(name)).toBeUndefined();
   });
 
@@ -79,9 +73,18 @@ describe("project names", () => {
     ["all-approaches", /a module of the generated project \(all_approaches in the compare templates\)/],
     ["domains-approach", /a module of the generated project/],
     ["eio-approach", /a module of the generated project/],
-    ...["fmt", "mtime", "cstruct", "optint", "psq", "hmap", "iomux", "uring", "lwt-dllist", "thread-table"].map((n): [string, RegExp] => [n, /clashes with (a module that templates link \([A-Z][a-z_]+, in .*eio|the library "[a-z_-]+" that templates depend on \(.*eio)/]),
-    ...["saturn", "backoff", "multicore-magic", "domain-local-await"].map((n): [string, RegExp] => [n, /clashes with (a module that templates link \([A-Z][a-z_]+, in .*domains-domainslib|the library "[a-z_-]+" that templates depend on \(.*domains-domainslib)/]),
-    ...["ctypes", "integers"].map((n): [string, RegExp] => [n, /clashes with (a module that templates link \([A-Z][a-z_]+, in .*luv|the library "[a-z_-]+" that templates depend on \(.*luv)/]),
+    ...["fmt", "mtime", "cstruct", "optint", "psq", "hmap", "iomux", "uring", "lwt-dllist", "thread-table"].map((n): [string, RegExp] => [
+      n,
+      /clashes with (a module that templates link \([A-Z][a-z_]+, in .*eio|the library "[a-z_-]+" that templates depend on \(.*eio)/,
+    ]),
+    ...["saturn", "backoff", "multicore-magic", "domain-local-await"].map((n): [string, RegExp] => [
+      n,
+      /clashes with (a module that templates link \([A-Z][a-z_]+, in .*domains-domainslib|the library "[a-z_-]+" that templates depend on \(.*domains-domainslib)/,
+    ]),
+    ...["ctypes", "integers"].map((n): [string, RegExp] => [
+      n,
+      /clashes with (a module that templates link \([A-Z][a-z_]+, in .*luv|the library "[a-z_-]+" that templates depend on \(.*luv)/,
+    ]),
   ])("refuses %j, which broke the build", (name, reason) => {
     expect(nameProblem(name)).toMatch(reason);
   });
@@ -90,7 +93,12 @@ describe("project names", () => {
     const { stdlib, templates } = JSON.parse(readFileSync(join(templatesDir, "name-clashes.json"), "utf8"));
     const known = [
       ...stdlib,
-      ...Object.values(templates as Record<string, Record<string, string[]>>).flatMap((t) => [...t.packages, ...t.libraries, ...t.modules, ...t.own]),
+      ...Object.values(templates as Record<string, Record<string, string[]>>).flatMap((t) => [
+        ...t.packages,
+        ...t.libraries,
+        ...t.modules,
+        ...t.own,
+      ]),
     ]
       // a module a lower-case name can make: Lwt_io, not UnixLabels
       .filter((n: string) => !/^[A-Z].*[A-Z]/.test(n))

@@ -29,8 +29,10 @@ describe("inside another dune project", () => {
     outer(outside, "dune-project");
     const r = await generate(outside);
     expect(r.exitCode, outputOf(r)).toBe(0);
-    expect(r.stdout).toContain(`${outside}/outer is a dune project: the dune-workspace file written here makes dune build this one on its own.`);
-    expect(r.stdout).toMatch(/Next:\n(.*\n)*  opam exec -- dune build\n/);
+    expect(r.stdout).toContain(
+      `${outside}/outer is a dune project: the dune-workspace file written here makes dune build this one on its own.`,
+    );
+    expect(r.stdout).toMatch(/Next:\n(.*\n)* {2}opam exec -- dune build\n/);
     const app = `${inside}/outer/sub/app`;
     const built = await inForky(`cd ${app} && dune build 2>&1 && dune test 2>&1`);
     expect(built.exitCode, built.all).toBe(0);

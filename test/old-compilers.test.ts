@@ -8,11 +8,12 @@
  * run on X" must build, test and run on X; "fails on X (MESSAGE)" must fail to compile there
  * with MESSAGE. A "proven" floor is a compiler here; an inferred one is not (else prove it).
  */
-import { execa } from "execa";
+
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Manifest } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, type Manifest, runCommand, templateId } from "../src/catalog.js";
 import { outputOf, runCli, tempDir } from "./helpers/cli.js";
 import { debianToolchain, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -53,7 +54,10 @@ function place(ocaml: string) {
 async function generateFor(m: Manifest, ocaml: string) {
   const p = place(ocaml)!;
   const [outside, inside] = p.dir();
-  const flags = [...(m.variant ? ["--variant", m.variant.name] : []), ...(m.chosen ? ["--approaches", m.chosen.map((a) => a.name).join(",")] : [])];
+  const flags = [
+    ...(m.variant ? ["--variant", m.variant.name] : []),
+    ...(m.chosen ? ["--approaches", m.chosen.map((a) => a.name).join(",")] : []),
+  ];
   const g = await runCli([join(outside, "proj"), "--template", m.name, ...flags, "--yes", "--no-git", "--name", "starter"]);
   expect(g.exitCode, outputOf(g)).toBe(0);
   const cd = `cd ${inside}/proj && sed -i "s/^(lang dune [0-9.]*)/(lang dune $(dune --version | cut -d. -f1,2))/" dune-project && ocamlc -version | grep -qx ${ocaml}`;
@@ -75,7 +79,11 @@ if (unplaced.length)
 
 /** The libraries each old compiler here has beside its own (findlib's list; none on the host, which has no findlib). */
 const librariesAt: Record<string, Set<string>> = {
-  "4.11.1": new Set(String((await bullseye.run("ocamlfind list 2>/dev/null")).stdout).split("\n").map((l) => l.split(" ")[0])),
+  "4.11.1": new Set(
+    String((await bullseye.run("ocamlfind list 2>/dev/null")).stdout)
+      .split("\n")
+      .map((l) => l.split(" ")[0]),
+  ),
   "4.13.1": new Set(),
 };
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix"]);
@@ -98,7 +106,10 @@ describe("floors", () => {
 
   it("every 4.x floor not known from opam says what was run (so this file checks it)", () => {
     for (const m of units.filter((u) => u.ocaml.startsWith("4.") && u.floor.proof !== "opam"))
-      expect(claims.some((c) => c.m === m), `${id(m)}: ${m.floor.note}`).toBe(true);
+      expect(
+        claims.some((c) => c.m === m),
+        `${id(m)}: ${m.floor.note}`,
+      ).toBe(true);
   });
 });
 
@@ -109,18 +120,26 @@ if (unbuildable.length)
     `test/old-compilers.test.ts: not built: ${unbuildable.map((c) => `${id(c.m)} on ${c.ocaml}`).join(", ")}: its libraries are not there (ocamlmpi comes from the source folder: OCAML_SOURCES, see README)`,
   );
 
-it.each(checked.filter((c) => !c.fails))("$name builds, tests and runs on OCaml $ocaml", async ({ m, ocaml }) => {
-  const p = await generateFor(m, ocaml);
-  // @install, not the default alias: dune 2 would also link bytecode test programs, which ocamlmpi's stubs do not allow
-  const r = await p.run(`dune build @install 2>&1 && dune test 2>&1 && timeout 300 ${runCommand(m)} ${m.run.testArgs.join(" ")} 2>&1`);
-  expect(r.exitCode, `${p.where}:\n${r.all}`).toBe(0);
-  expect(r.all).toMatch(new RegExp(m.run.testExpect));
-  expect(r.all).toMatch(new RegExp(m.run.expect ?? "."));
-}, 900_000);
+it.each(checked.filter((c) => !c.fails))(
+  "$name builds, tests and runs on OCaml $ocaml",
+  async ({ m, ocaml }) => {
+    const p = await generateFor(m, ocaml);
+    // @install, not the default alias: dune 2 would also link bytecode test programs, which ocamlmpi's stubs do not allow
+    const r = await p.run(`dune build @install 2>&1 && dune test 2>&1 && timeout 300 ${runCommand(m)} ${m.run.testArgs.join(" ")} 2>&1`);
+    expect(r.exitCode, `${p.where}:\n${r.all}`).toBe(0);
+    expect(r.all).toMatch(new RegExp(m.run.testExpect));
+    expect(r.all).toMatch(new RegExp(m.run.expect ?? "."));
+  },
+  900_000,
+);
 
-it.each(checked.filter((c) => c.fails))("$name fails to compile on OCaml $ocaml: $fails", async ({ m, ocaml, fails }) => {
-  const p = await generateFor(m, ocaml);
-  const r = await p.run("dune build @install 2>&1");
-  expect(r.exitCode, `${p.where}:\n${r.all}`).not.toBe(0);
-  expect(r.all).toContain(`Error: ${fails}`);
-}, 900_000);
+it.each(checked.filter((c) => c.fails))(
+  "$name fails to compile on OCaml $ocaml: $fails",
+  async ({ m, ocaml, fails }) => {
+    const p = await generateFor(m, ocaml);
+    const r = await p.run("dune build @install 2>&1");
+    expect(r.exitCode, `${p.where}:\n${r.all}`).not.toBe(0);
+    expect(r.all).toContain(`Error: ${fails}`);
+  },
+  900_000,
+);

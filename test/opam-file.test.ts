@@ -21,7 +21,9 @@ describe(".opam: adding to depends", () => {
 
   it("puts entries where dune writes them in a generated .opam: after the ones from dune-project, before odoc", () => {
     const text = `depends: [\n  "dune" {>= "3.24"}\n  "ocaml"\n  "odoc" {with-doc}\n]\n`;
-    expect(addOpamDependencies(text, [dep("eio_main", [">= 1.3"])], 2).text).toBe(text.replace('  "ocaml"\n', '  "ocaml"\n  "eio_main" {>= "1.3"}\n'));
+    expect(addOpamDependencies(text, [dep("eio_main", [">= 1.3"])], 2).text).toBe(
+      text.replace('  "ocaml"\n', '  "ocaml"\n  "eio_main" {>= "1.3"}\n'),
+    );
     expect(() => addOpamDependencies(text, [dep("x")], 9)).toThrow(/fewer than 9/);
   });
 
@@ -36,12 +38,12 @@ describe(".opam: adding to depends", () => {
 
   const space = fc.constantFrom(" ", "\n", "  ", "\n  ", "\n\n    ", "\t");
   const comment = fc.oneof(
-    fc.stringMatching(/^[a-z "\[\]{}]{0,10}$/).map((c) => ` # ${c}\n`),
-    fc.stringMatching(/^[a-z "\[\]{}#]{0,10}$/).map((c) => ` (* ${c} *) `),
+    fc.stringMatching(/^[a-z "[\]{}]{0,10}$/).map((c) => ` # ${c}\n`),
+    fc.stringMatching(/^[a-z "[\]{}#]{0,10}$/).map((c) => ` (* ${c} *) `),
   );
   const sep = fc.oneof({ weight: 4, arbitrary: space }, { weight: 1, arbitrary: comment });
   const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}$/);
-  const str = fc.stringMatching(/^[a-z \]\[{}#"\\]{0,8}$/).map((s) => `"${s.replace(/[\\"]/g, "\\$&")}"`);
+  const str = fc.stringMatching(/^[a-z \][{}#"\\]{0,8}$/).map((s) => `"${s.replace(/[\\"]/g, "\\$&")}"`);
   const item = fc.oneof(
     name.map((n) => `"${n}"`),
     fc.tuple(name, fc.stringMatching(/^[0-9]\.[0-9]$/)).map(([n, v]) => `"${n}" {>= "${v}"}`),
@@ -77,4 +79,3 @@ describe(".opam: adding to depends", () => {
     );
   });
 });
-

@@ -8,14 +8,14 @@
  * constraints; every job of the generated CI must solve on its platform; and
  * templates/depexts.json must be what the snapshot's depexts say.
  */
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allTemplates, ciLegs, findTemplate, loadCatalog, newerMinor, templateId, type Manifest } from "../src/catalog.js";
+// @ts-expect-error: as above
+import { file as depextsFile, derive, opamRoots } from "../scripts/depexts.mjs";
 // @ts-expect-error: plain .mjs scripts, shared with `node scripts/depexts.mjs`
 import { compilerReleases, PLATFORMS, prepareSnapshot, snapshotFolder, solve } from "../scripts/opam-snapshot.mjs";
-// @ts-expect-error: as above
-import { derive, file as depextsFile, opamRoots } from "../scripts/depexts.mjs";
+import { allTemplates, ciLegs, findTemplate, loadCatalog, type Manifest, newerMinor, templateId } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -43,7 +43,11 @@ if (!folder)
   );
 
 const catalog = loadCatalog();
-const compare = (names: string[]) => ({ id: `compare --approaches ${names.join(",")}`, m: findTemplate(catalog, "compare", undefined, names), args: ["--approaches", names.join(",")] });
+const compare = (names: string[]) => ({
+  id: `compare --approaches ${names.join(",")}`,
+  m: findTemplate(catalog, "compare", undefined, names),
+  args: ["--approaches", names.join(",")],
+});
 const units: { id: string; m: Manifest; args: string[] }[] = [
   ...allTemplates(catalog).map((m) => ({ id: templateId(m), m, args: m.variant ? ["--variant", m.variant.name] : [] })),
   compare(["parmap", "parany"]),
@@ -52,7 +56,14 @@ const units: { id: string; m: Manifest; args: string[] }[] = [
   compare(catalog.find((m) => m.name === "compare")!.approaches!.map((a) => a.name)),
 ];
 
-type Case = { unit: string; check: "floor" | "above" | "below" | "unbounded" | "bad" | "leg"; compiler: string; project: string; platform: object; os?: string };
+type Case = {
+  unit: string;
+  check: "floor" | "above" | "below" | "unbounded" | "bad" | "leg";
+  compiler: string;
+  project: string;
+  platform: object;
+  os?: string;
+};
 type Result = Case & { exit: number; output: string; solution?: { name: string; version: string }[] };
 
 const minor = (v: string) => v.split(".").slice(0, 2).join(".");
@@ -91,11 +102,16 @@ describe.skipIf(!folder)("opam's solver, against the opam-repository snapshot", 
       if (below) {
         at("below", newestOf(below));
         // a floor known from opam: one below fails even without the project's own bound on ocaml
-        if (u.m.floor.proof === "opam") at("unbounded", newestOf(below), copy("unbounded", opam.replace(/^ {2}"ocaml" \{>= "[\d.]+"\}$/m, '  "ocaml"')));
+        if (u.m.floor.proof === "opam")
+          at("unbounded", newestOf(below), copy("unbounded", opam.replace(/^ {2}"ocaml" \{>= "[\d.]+"\}$/m, '  "ocaml"')));
       }
       for (const bad of KNOWN_BAD.filter((b) => opam.includes(`"${b.package}" {`)))
         for (const m of minors.filter((m) => !newerMinor(bad.ocaml, m)))
-          at("bad", newestOf(m), copy(`bad-${bad.package}-${m}`, opam.replace(/^depends: \[$/m, `depends: [\n  "${bad.package}" {${bad.versions}}`)));
+          at(
+            "bad",
+            newestOf(m),
+            copy(`bad-${bad.package}-${m}`, opam.replace(/^depends: \[$/m, `depends: [\n  "${bad.package}" {${bad.versions}}`)),
+          );
       // macOS jobs (Linux ones are the solves above, which run as on Ubuntu); a floor left out of them must not solve there
       for (const os of u.m.platforms.ci.filter((os) => RUNNER_PLATFORM[os] === "homebrew")) {
         const legs = ciLegs(u.m).filter((l) => l.os === os);
@@ -118,7 +134,8 @@ describe.skipIf(!folder)("opam's solver, against the opam-repository snapshot", 
     }
     expect(below.exit, `OCaml ${below.compiler} must not solve`).not.toBe(0);
     expect(below.output).toMatch(/No solution|no agreement|conflict/i);
-    for (const r of of(id, "unbounded")) expect(r.exit, `OCaml ${r.compiler}, the .opam without its ocaml bound (a floor known from opam):\n${r.output}`).not.toBe(0);
+    for (const r of of(id, "unbounded"))
+      expect(r.exit, `OCaml ${r.compiler}, the .opam without its ocaml bound (a floor known from opam):\n${r.output}`).not.toBe(0);
   });
 
   it.each(units.filter((u) => KNOWN_BAD.some((b) => u.m.opam.some((d) => d.name === b.package))))(
@@ -126,7 +143,8 @@ describe.skipIf(!folder)("opam's solver, against the opam-repository snapshot", 
     ({ id }) => {
       const bad = of(id, "bad");
       expect(bad.length).toBeGreaterThan(0);
-      for (const r of bad) expect(r.exit, `OCaml ${r.compiler} with ${r.project}: ${KNOWN_BAD.map((b) => b.why).join("; ")}\n${r.output}`).not.toBe(0);
+      for (const r of bad)
+        expect(r.exit, `OCaml ${r.compiler} with ${r.project}: ${KNOWN_BAD.map((b) => b.why).join("; ")}\n${r.output}`).not.toBe(0);
     },
   );
 
@@ -135,7 +153,9 @@ describe.skipIf(!folder)("opam's solver, against the opam-repository snapshot", 
     ({ id, m }) => {
       for (const r of of(id, "leg")) {
         const listed = ciLegs(m).some((l) => l.os === r.os && l.ocaml === minor(r.compiler));
-        expect(r.exit === 0, `${r.os}, OCaml ${r.compiler}, ${listed ? "a job of the CI" : "left out of the CI"}:\n${r.output}`).toBe(listed);
+        expect(r.exit === 0, `${r.os}, OCaml ${r.compiler}, ${listed ? "a job of the CI" : "left out of the CI"}:\n${r.output}`).toBe(
+          listed,
+        );
       }
     },
   );

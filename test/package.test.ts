@@ -3,25 +3,34 @@
  * empty project, and run through `npm create` from a registry serving it (a
  * local one, offline), as users get it.
  */
-import { execa } from "execa";
+
 import { createHash } from "node:crypto";
 import { cpSync, readFileSync, symlinkSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exists, outputOf, repo, tempDir } from "./helpers/cli.js";
 
 const npm = (args: string[], cwd: string) =>
   // npm's own options first: after a `--` they would go to the command
-  execa("npm", [args[0], "--no-audit", "--no-fund", "--cache", join(cache, "npm-cache"), "--userconfig", join(cache, "npmrc"), ...args.slice(1)], {
-    cwd,
-    reject: false,
-    all: true,
-    timeout: 240_000,
-    // as a user's shell would have it: not the npm_config_* that `npm test` or npx set for this process
-    extendEnv: false,
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))), NO_COLOR: "1", npm_config_update_notifier: "false" },
-  });
+  execa(
+    "npm",
+    [args[0], "--no-audit", "--no-fund", "--cache", join(cache, "npm-cache"), "--userconfig", join(cache, "npmrc"), ...args.slice(1)],
+    {
+      cwd,
+      reject: false,
+      all: true,
+      timeout: 240_000,
+      // as a user's shell would have it: not the npm_config_* that `npm test` or npx set for this process
+      extendEnv: false,
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+        NO_COLOR: "1",
+        npm_config_update_notifier: "false",
+      },
+    },
+  );
 
 let cache = "";
 let tarball = "";
@@ -32,7 +41,8 @@ let copy = "";
 beforeAll(async () => {
   cache = tempDir("cop-npm-");
   copy = tempDir("cop-repo-");
-  for (const part of ["package.json", "README.md", "LICENSE", "bin", "templates", "scripts", "src", "generators"]) cpSync(join(repo, part), join(copy, part), { recursive: true });
+  for (const part of ["package.json", "README.md", "LICENSE", "bin", "templates", "scripts", "src", "generators"])
+    cpSync(join(repo, part), join(copy, part), { recursive: true });
   symlinkSync(join(repo, "node_modules"), join(copy, "node_modules"));
   const packed = await npm(["pack", "--json", "--pack-destination", cache], copy);
   expect(packed.exitCode, packed.all).toBe(0);
@@ -59,7 +69,9 @@ describe("npm pack", () => {
     expect(files).toContain("package/dist/cli.cjs");
     expect(files).toContain("package/templates/name-clashes.json");
     expect(files.some((f) => f.startsWith("package/scripts/"))).toBe(false);
-    expect(readFileSync(join(repo, "LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) 2026 create-ocaml-parallel contributors\n/);
+    expect(readFileSync(join(repo, "LICENSE"), "utf8")).toMatch(
+      /^MIT License\n\nCopyright \(c\) 2026 create-ocaml-parallel contributors\n/,
+    );
   });
 });
 
@@ -70,7 +82,10 @@ describe("installed from the tarball", () => {
     const installed = await npm(["install", "--offline", tarball], project);
     expect(installed.exitCode, installed.all).toBe(0);
     expect(installed.all).not.toMatch(/warn|prepare/i);
-    const r = await execa(join(project, "node_modules/.bin/create-ocaml-parallel"), ["app", "domains", "--yes", "--no-git"], { cwd: project, reject: false });
+    const r = await execa(join(project, "node_modules/.bin/create-ocaml-parallel"), ["app", "domains", "--yes", "--no-git"], {
+      cwd: project,
+      reject: false,
+    });
     expect(r.exitCode, outputOf(r)).toBe(0);
     expect(exists(join(project, "app/dune-project"))).toBe(true);
   }, 300_000);
@@ -87,7 +102,13 @@ beforeAll(async () => {
     if (req.url === "/create-ocaml-parallel") {
       const version = { ...manifest, dist: { tarball: `${base}/create-ocaml-parallel.tgz`, integrity } };
       res.setHeader("content-type", "application/json");
-      return res.end(JSON.stringify({ name: manifest.name, "dist-tags": { latest: manifest.version }, versions: { [String(manifest.version)]: version } }));
+      return res.end(
+        JSON.stringify({
+          name: manifest.name,
+          "dist-tags": { latest: manifest.version },
+          versions: { [String(manifest.version)]: version },
+        }),
+      );
     }
     if (req.url === "/create-ocaml-parallel.tgz") return res.end(tgz);
     res.statusCode = 404;

@@ -3,7 +3,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findTemplate, loadCatalog } from "../src/catalog.js";
 import { projectNames } from "../src/names.js";
-import { article, duneDepends, markdown, OCAMLFORMAT_VERSION, opamDepends, outputPath, quoted, renderProject, yaml } from "../src/render.js";
+import {
+  article,
+  duneDepends,
+  markdown,
+  OCAMLFORMAT_VERSION,
+  opamDepends,
+  outputPath,
+  quoted,
+  renderProject,
+  yaml,
+} from "../src/render.js";
 import { tempDir } from "./helpers/cli.js";
 
 const names = projectNames("my-app");
@@ -115,7 +125,12 @@ describe("the article before a title", () => {
   });
 
   it("the generated README starts with it", () => {
-    for (const [template, start] of [["mpi", "An MPI starter"], ["async", "An Async starter"], ["eio", "An Eio starter"], ["domains", "A Domains (stdlib) starter"]]) {
+    for (const [template, start] of [
+      ["mpi", "An MPI starter"],
+      ["async", "An Async starter"],
+      ["eio", "An Eio starter"],
+      ["domains", "A Domains (stdlib) starter"],
+    ]) {
       const dir = tempDir("cop-render-");
       renderProject({ manifest: findTemplate(loadCatalog(), template), names, author: "A <a@b.c>" }, dir);
       const line = readFileSync(join(dir, "README.md"), "utf8").split("\n")[2];

@@ -2,19 +2,20 @@
  * Nothing the user types or does corrupts their disk: a full disk, a read-only
  * file system, interruptions at any moment, and generated names and texts.
  */
-import fc from "fast-check";
+
 import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
+import fc from "fast-check";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { dependencyNames, loadCatalog } from "../src/catalog.js";
+import { dependencyNames } from "../src/catalog.js";
 import { CreateError } from "../src/errors.js";
 import { create } from "../src/index.js";
 import { nameProblem, normaliseName, oneLine } from "../src/names.js";
-import { cliPath, outputOf, repo, runCli, snapshot, tempDir, tree } from "./helpers/cli.js";
+import { cliPath, outputOf, repo, runCli, snapshot, tempDir } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
-import { execa } from "execa";
 
 afterAll(removeForkyWorkDirs);
 
@@ -74,7 +75,10 @@ const staging = (dir: string) => readdirSync(dir).filter((f) => f.includes("crea
 /** The user nobody: the CLI run without root's right to write anywhere. */
 const NOBODY = 65534;
 const asNobody = (args: string[], cwd: string) =>
-  execa("setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, cliPath, ...args], { cwd, reject: false });
+  execa("setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, cliPath, ...args], {
+    cwd,
+    reject: false,
+  });
 
 describe("an existing folder is written into, and stays itself", () => {
   it("an empty mount point: the project lands in it, and it stays the mount (no EBUSY)", async () => {
@@ -160,52 +164,65 @@ describe("git init", () => {
 describe("interruptions", () => {
   const complete = snapshot(join(repo, "examples/domains"));
   // SIGKILL cannot be handled; SIGINT and SIGTERM at any moment must leave nothing or the whole project
-  it.each(["SIGINT", "SIGTERM"] as const)("%s at a random moment leaves nothing or the whole project", async (signal) => {
-    for (let i = 0; i < 12; i++) {
-      const cwd = tempDir();
-      const child = execa(process.execPath, [cliPath, "domains", "--template", "domains", "--name", "domains-starter", "--yes", "--no-git"], {
-        cwd,
-        reject: false,
-      });
-      await sleep(60 + Math.random() * 300);
-      child.kill(signal);
-      const r = await child;
-      // killed before its handlers were installed (Node still starting), or handled: exit 128 + signal
-      if (r.exitCode === undefined) expect(r.signal).toBe(signal);
-      else expect([0, signal === "SIGINT" ? 130 : 143], outputOf(r)).toContain(r.exitCode);
-      const left = readdirSync(cwd);
-      if (left.length === 0) continue;
-      expect(left).toEqual(["domains"]);
-      expect(snapshot(join(cwd, "domains"))).toEqual(complete);
-    }
-  }, 60_000);
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "%s at a random moment leaves nothing or the whole project",
+    async (signal) => {
+      for (let i = 0; i < 12; i++) {
+        const cwd = tempDir();
+        const child = execa(
+          process.execPath,
+          [cliPath, "domains", "--template", "domains", "--name", "domains-starter", "--yes", "--no-git"],
+          {
+            cwd,
+            reject: false,
+          },
+        );
+        await sleep(60 + Math.random() * 300);
+        child.kill(signal);
+        const r = await child;
+        // killed before its handlers were installed (Node still starting), or handled: exit 128 + signal
+        if (r.exitCode === undefined) expect(r.signal).toBe(signal);
+        else expect([0, signal === "SIGINT" ? 130 : 143], outputOf(r)).toContain(r.exitCode);
+        const left = readdirSync(cwd);
+        if (left.length === 0) continue;
+        expect(left).toEqual(["domains"]);
+        expect(snapshot(join(cwd, "domains"))).toEqual(complete);
+      }
+    },
+    60_000,
+  );
 
-  it.each(["SIGINT", "SIGTERM"] as const)("%s at a random moment while writing into an existing folder leaves it as it was, or with the whole project", async (signal) => {
-    const args = ["proj", "--template", "domains", "--force", "--yes", "--no-git"];
-    const { snapshot: complete } = await reference(args.filter((a) => a !== "--force"), "proj");
-    for (let i = 0; i < 12; i++) {
-      const cwd = tempDir();
-      mkdirSync(join(cwd, "proj"));
-      writeFileSync(join(cwd, "proj/keep.txt"), "mine");
-      const inode = statSync(join(cwd, "proj")).ino;
-      const child = execa(process.execPath, [cliPath, ...args], { cwd, reject: false });
-      await sleep(60 + Math.random() * 300);
-      child.kill(signal);
-      const r = await child;
-      if (r.exitCode === undefined) expect(r.signal).toBe(signal);
-      else expect([0, signal === "SIGINT" ? 130 : 143], outputOf(r)).toContain(r.exitCode);
-      expect(statSync(join(cwd, "proj")).ino).toBe(inode);
-      expect(staging(join(cwd, "proj"))).toEqual([]);
-      const left = snapshot(join(cwd, "proj"));
-      if (Object.keys(left).length > 1) expect(left).toEqual({ ...complete, "keep.txt": "mine" });
-      else expect(left).toEqual({ "keep.txt": "mine" });
-    }
-  }, 60_000);
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "%s at a random moment while writing into an existing folder leaves it as it was, or with the whole project",
+    async (signal) => {
+      const args = ["proj", "--template", "domains", "--force", "--yes", "--no-git"];
+      const { snapshot: complete } = await reference(
+        args.filter((a) => a !== "--force"),
+        "proj",
+      );
+      for (let i = 0; i < 12; i++) {
+        const cwd = tempDir();
+        mkdirSync(join(cwd, "proj"));
+        writeFileSync(join(cwd, "proj/keep.txt"), "mine");
+        const inode = statSync(join(cwd, "proj")).ino;
+        const child = execa(process.execPath, [cliPath, ...args], { cwd, reject: false });
+        await sleep(60 + Math.random() * 300);
+        child.kill(signal);
+        const r = await child;
+        if (r.exitCode === undefined) expect(r.signal).toBe(signal);
+        else expect([0, signal === "SIGINT" ? 130 : 143], outputOf(r)).toContain(r.exitCode);
+        expect(statSync(join(cwd, "proj")).ino).toBe(inode);
+        expect(staging(join(cwd, "proj"))).toEqual([]);
+        const left = snapshot(join(cwd, "proj"));
+        if (Object.keys(left).length > 1) expect(left).toEqual({ ...complete, "keep.txt": "mine" });
+        else expect(left).toEqual({ "keep.txt": "mine" });
+      }
+    },
+    60_000,
+  );
 });
 
 describe("generated names", () => {
-  const catalog = loadCatalog();
-  const domains = catalog.find((m) => m.name === "domains")!;
   // names from the characters that matter: letters, digits, separators, case, spaces, unicode, quotes, shell and template syntax
   const nameChars = fc.constantFrom(..."abcxyzAZ019-_ .é\"'\\$%{}/\n\t".split(""));
   const names = fc.oneof(
@@ -240,7 +257,9 @@ describe("generated names", () => {
   it("every accepted name yields OCaml the compiler parses, dune files dune reads, and an opam file that lints", async () => {
     const root = forkyRoot();
     const [outside, inside] = forkyWorkDir(root, "names-");
-    const samples = fc.sample(fc.stringMatching(/^[a-z][a-z0-9]{0,5}([-_][a-z0-9]{1,4}){0,3}$/), 25).filter((n) => !nameProblem(n, dependencyNames()));
+    const samples = fc
+      .sample(fc.stringMatching(/^[a-z][a-z0-9]{0,5}([-_][a-z0-9]{1,4}){0,3}$/), 25)
+      .filter((n) => !nameProblem(n, dependencyNames()));
     const unique = [...new Set(samples)];
     for (const name of unique) await create({ directory: join(outside, name), template: "domains", name, git: false });
     const check = await inForky(
@@ -260,7 +279,17 @@ describe("generated names", () => {
   it("any author text lands quoted: dune reads dune-project and writes the same .opam", async () => {
     const root = forkyRoot();
     const [outside, inside] = forkyWorkDir(root, "authors-");
-    const authors = fc.sample(fc.string({ unit: fc.oneof(fc.constantFrom(..."\"'\\$%{}()<>@;`\n\t#|&*[]~!".split("")), fc.string({ unit: "binary", minLength: 1, maxLength: 1 }), fc.constantFrom("é", "漢", "🐫")), maxLength: 40 }), 12);
+    const authors = fc.sample(
+      fc.string({
+        unit: fc.oneof(
+          fc.constantFrom(..."\"'\\$%{}()<>@;`\n\t#|&*[]~!".split("")),
+          fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+          fc.constantFrom("é", "漢", "🐫"),
+        ),
+        maxLength: 40,
+      }),
+      12,
+    );
     for (const [i, author] of authors.entries()) {
       const request = { directory: join(outside, `p${i}`), template: "domains", name: `p${i}`, author: author, git: false };
       // only texts with nothing printable are refused
@@ -270,8 +299,11 @@ describe("generated names", () => {
     const written = authors.flatMap((_, i) => (existsSync(join(outside, `p${i}`)) ? [i] : []));
     expect(written.length).toBeGreaterThan(0);
     const opams = new Map(written.map((i) => [i, readFileSync(join(outside, `p${i}`, `p${i}.opam`), "utf8")]));
-    const r = await inForky(`cd ${inside} && for p in p*; do (cd $p && dune build ./$p.opam 2>&1 && opam lint --short $p.opam) || exit 1; done`);
+    const r = await inForky(
+      `cd ${inside} && for p in p*; do (cd $p && dune build ./$p.opam 2>&1 && opam lint --short $p.opam) || exit 1; done`,
+    );
     expect(r.exitCode, r.all).toBe(0);
-    for (const [i, opam] of opams) expect(readFileSync(join(outside, `p${i}`, `p${i}.opam`), "utf8"), JSON.stringify(authors[i])).toBe(opam);
+    for (const [i, opam] of opams)
+      expect(readFileSync(join(outside, `p${i}`, `p${i}.opam`), "utf8"), JSON.stringify(authors[i])).toBe(opam);
   }, 300_000);
 });

@@ -22,22 +22,80 @@ function loadEdited(name: string, edit: (s: Record<string, unknown>) => void) {
 describe("systems.json", () => {
   it("knows every system of the ocamlverse page and today's usual ones", () => {
     const names = systems.map((s) => s.name);
-    for (const name of ["eio", "lwt", "async", "luv", "parmap", "parany", "hack_parallel", "lwt-parallel", "forkwork", "ctypes-threads", "nproc",
-      "netmulticore", "domains", "rpc-parallel", "functory", "mpi", "ocaml-rpc", "distributed", "reactor", "domainslib", "moonpool", "picos", "miou", "kcas"])
+    for (const name of [
+      "eio",
+      "lwt",
+      "async",
+      "luv",
+      "parmap",
+      "parany",
+      "hack_parallel",
+      "lwt-parallel",
+      "forkwork",
+      "ctypes-threads",
+      "nproc",
+      "netmulticore",
+      "domains",
+      "rpc-parallel",
+      "functory",
+      "mpi",
+      "ocaml-rpc",
+      "distributed",
+      "reactor",
+      "domainslib",
+      "moonpool",
+      "picos",
+      "miou",
+      "kcas",
+    ])
       expect(names).toContain(name);
   });
 
   it("covers every template", () => {
-    for (const m of catalog.filter((t) => !t.approaches)) expect(systems.some((s) => s.template?.name === m.name), m.name).toBe(true);
+    for (const m of catalog.filter((t) => !t.approaches))
+      expect(
+        systems.some((s) => s.template?.name === m.name),
+        m.name,
+      ).toBe(true);
   });
 
   it.each([
-    ["a template that does not exist", "eio", (s: Record<string, unknown>) => (s.template = { name: "eio2" }), /eio: template: no template "eio2"/],
-    ["a variant that does not exist", "domainslib", (s: Record<string, unknown>) => (s.template = { name: "domains", variant: "pool" }), /domains has no variant "pool"/],
-    ["advice naming no template", "functory", (s: Record<string, unknown>) => (s.instead = ["functory"]), /functory: instead: no template "functory"/],
-    ["no advice and no template", "nproc", (s: Record<string, unknown>) => delete s.why, /nproc: without a template it needs why and instead/],
-    ["a bad status", "nproc", (s: Record<string, unknown>) => (s.status = "gone"), /status: one of maintained, low activity, dormant, dead/],
-    ["OCaml bounds that would not read as such", "lwt", (s: Record<string, unknown>) => (s.ocaml = ">= 4.14 (6.x); 5.10 >= 4.08"), /systems: \[1\] ocaml: OCaml bounds: /],
+    [
+      "a template that does not exist",
+      "eio",
+      (s: Record<string, unknown>) => (s.template = { name: "eio2" }),
+      /eio: template: no template "eio2"/,
+    ],
+    [
+      "a variant that does not exist",
+      "domainslib",
+      (s: Record<string, unknown>) => (s.template = { name: "domains", variant: "pool" }),
+      /domains has no variant "pool"/,
+    ],
+    [
+      "advice naming no template",
+      "functory",
+      (s: Record<string, unknown>) => (s.instead = ["functory"]),
+      /functory: instead: no template "functory"/,
+    ],
+    [
+      "no advice and no template",
+      "nproc",
+      (s: Record<string, unknown>) => delete s.why,
+      /nproc: without a template it needs why and instead/,
+    ],
+    [
+      "a bad status",
+      "nproc",
+      (s: Record<string, unknown>) => (s.status = "gone"),
+      /status: one of maintained, low activity, dormant, dead/,
+    ],
+    [
+      "OCaml bounds that would not read as such",
+      "lwt",
+      (s: Record<string, unknown>) => (s.ocaml = ">= 4.14 (6.x); 5.10 >= 4.08"),
+      /systems: \[1\] ocaml: OCaml bounds: /,
+    ],
     ["OCaml bounds in free text", "reactor", (s: Record<string, unknown>) => (s.ocaml = "works with OCaml 4"), /ocaml: OCaml bounds: /],
   ])("refuses %s, naming the file and the system", (_, name, edit, message) => {
     expect(loadEdited(name, edit)).toThrowError(/systems\.json: /);
@@ -55,7 +113,9 @@ describe("--list --all", () => {
       expect(at, s.name).toBeGreaterThan(-1);
       expect(lines[at]).toContain(s.status);
       expect(lines[at]).toContain(s.latest);
-      expect(lines[at + 1]).toContain(s.template ? `→ --template ${s.template.name}` : `no template: ${s.why}; use ${s.instead!.join(" or ")}`);
+      expect(lines[at + 1]).toContain(
+        s.template ? `→ --template ${s.template.name}` : `no template: ${s.why}; use ${s.instead!.join(" or ")}`,
+      );
     }
   });
 
@@ -83,15 +143,18 @@ describe("--list --all", () => {
 });
 
 describe("asking for a system that is not a template", () => {
-  it.each(systems.filter((s) => !s.template).map((s) => [s.name, s] as const))("--template %s exits 1 with the advice, writing nothing", async (name, s) => {
-    const cwd = tempDir();
-    const r = await runCli(["app", "--template", name, "--yes"], { cwd });
-    expect(r.exitCode, outputOf(r)).toBe(1);
-    expect(r.stderr).toContain(`${s.title} has no template: ${s.why}`);
-    for (const t of s.instead!) expect(r.stderr).toContain(`--template ${t}`);
-    expect(r.stderr).not.toContain("unknown template");
-    expect(exists(join(cwd, "app"))).toBe(false);
-  });
+  it.each(systems.filter((s) => !s.template).map((s) => [s.name, s] as const))(
+    "--template %s exits 1 with the advice, writing nothing",
+    async (name, s) => {
+      const cwd = tempDir();
+      const r = await runCli(["app", "--template", name, "--yes"], { cwd });
+      expect(r.exitCode, outputOf(r)).toBe(1);
+      expect(r.stderr).toContain(`${s.title} has no template: ${s.why}`);
+      for (const t of s.instead!) expect(r.stderr).toContain(`--template ${t}`);
+      expect(r.stderr).not.toContain("unknown template");
+      expect(exists(join(cwd, "app"))).toBe(false);
+    },
+  );
 
   it("a system's other spelling points to its template", async () => {
     const r = await runCli(["app", "--template", "rpc_parallel"], { cwd: tempDir() });

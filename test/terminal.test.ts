@@ -191,7 +191,8 @@ describe("the screen fits the terminal", () => {
     await t.waitFor(/Which variant\?/);
     const variants = fits(t, width);
     const domains = catalog.find((m) => m.name === "domains")!;
-    for (const v of domains.variants!) expect(variants.some((l) => l.match(new RegExp(`^(❯| ) ${v.name} +${v.summary.slice(0, 10)}`)))).toBe(true);
+    for (const v of domains.variants!)
+      expect(variants.some((l) => l.match(new RegExp(`^(❯| ) ${v.name} +${v.summary.slice(0, 10)}`)))).toBe(true);
     t.keys("Enter");
     await t.waitFor(CONFIRM);
     expect(fits(t, width).join("\n")).toContain(`? Write the domains (stdlib) project to ${realpathSync(cwd)}/my-app? (Y/n)`);

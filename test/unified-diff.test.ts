@@ -17,13 +17,18 @@ describe("unified diff", () => {
       for (const line of hunk.split("\n").slice(1)) {
         if (line.startsWith("+")) out.push(line.slice(1));
         else if (line.startsWith("-")) at++;
-        else if (line.startsWith(" ")) (out.push(line.slice(1)), at++);
+        else if (line.startsWith(" ")) {
+          out.push(line.slice(1));
+          at++;
+        }
       }
     }
     out.push(...old.slice(at));
     return out.length ? `${out.join("\n")}\n` : "";
   }
-  const text = fc.array(fc.constantFrom("a", "b", "c", "(depends", "", " x"), { maxLength: 30 }).map((ls) => ls.map((l) => `${l}\n`).join(""));
+  const text = fc
+    .array(fc.constantFrom("a", "b", "c", "(depends", "", " x"), { maxLength: 30 })
+    .map((ls) => ls.map((l) => `${l}\n`).join(""));
 
   it("applied to the old text, gives the new one; hunks have 3 lines of context; equal files give nothing", () => {
     fc.assert(
@@ -39,7 +44,8 @@ describe("unified diff", () => {
       { numRuns: 500 },
     );
     expect(unifiedDiff("n", undefined, "x\ny\n")).toBe("--- /dev/null\n+++ b/n\n@@ -0,0 +1,2 @@\n+x\n+y\n");
-    expect(unifiedDiff("f", "1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\n4\nfive\n6\n7\n8\n")).toBe("--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
+    expect(unifiedDiff("f", "1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\n4\nfive\n6\n7\n8\n")).toBe(
+      "--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n",
+    );
   });
 });
-

@@ -1,12 +1,15 @@
 /** GitHub Actions workflows, checked with GitHub's own parser (@actions/workflow-parser) against the workflow schema. */
-import { NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { describe, expect, it } from "vitest";
 import { repo } from "./helpers/cli.js";
 
 const errorsOf = (name: string, content: string) =>
-  parseWorkflow({ name, content }, new NoOperationTraceWriter()).context.errors.getErrors().map((e) => e.message);
+  parseWorkflow({ name, content }, new NoOperationTraceWriter())
+    .context.errors.getErrors()
+    .map((e) => e.message);
 
 const workflows = [
   ...readdirSync(join(repo, "examples")).map((e) => join("examples", e, ".github/workflows/ci.yml")),

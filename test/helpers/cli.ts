@@ -1,8 +1,8 @@
-import { execa, type Options } from "execa";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa, type Options } from "execa";
 import { afterAll, onTestFinished } from "vitest";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));

@@ -2,11 +2,12 @@
  * The Debian forky chroot with OCaml 5, dune and the libraries (scripts/forky-toolchain.sh
  * builds and caches it). Projects are generated under its /work so they build inside it.
  */
-import { execa } from "execa";
-import { createHash } from "node:crypto";
+
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { librariesOf, type Manifest } from "../../src/catalog.js";
 import { repo } from "./cli.js";
 
@@ -48,7 +49,8 @@ export function debianToolchain(suite: "trixie" | "bullseye") {
   const env = { ...process.env, DEBIAN_SUITE: suite };
   execFileSync("bash", [script, "setup"], { env, stdio: ["ignore", "inherit", "inherit"] });
   const root = execFileSync("bash", [script, "root"], { env, encoding: "utf8" }).trim();
-  const run = (command: string, timeout = 600_000) => execa("bash", [script, "run", "bash", "-c", command], { env, reject: false, timeout, all: true });
+  const run = (command: string, timeout = 600_000) =>
+    execa("bash", [script, "run", "bash", "-c", command], { env, reject: false, timeout, all: true });
   return { suite, root, run };
 }
 
@@ -105,7 +107,11 @@ export function offlineOpamRepository(root: string, leaveOut: string[] = []): st
     writeFileSync(join(outside, "packages", name, `${name}.${version}`, "opam"), `opam-version: "2.0"\n${body}\n`);
   };
   writeFileSync(join(outside, "repo"), 'opam-version: "2.0"\n');
-  pkg("ocaml-system", "5.4.1", 'synopsis: "The OCaml compiler of the system"\navailable: sys-ocaml-version = "5.4.1"\nflags: compiler\nbuild: ["ocamlc" "-vnum"]');
+  pkg(
+    "ocaml-system",
+    "5.4.1",
+    'synopsis: "The OCaml compiler of the system"\navailable: sys-ocaml-version = "5.4.1"\nflags: compiler\nbuild: ["ocamlc" "-vnum"]',
+  );
   pkg("ocaml", "5.4.1", 'synopsis: "The OCaml compiler"\ndepends: ["ocaml-system" {= "5.4.1"}]\nflags: conf');
   pkg("dune", "3.24.1", 'synopsis: "dune, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["dune" "--version"]');
   for (const [name, version, findlib] of [

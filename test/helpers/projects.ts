@@ -16,7 +16,11 @@ export function isInsertion(before: string, after: string): boolean {
   while (suffix < before.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
   return prefix + suffix >= before.length;
 }
-export const dep = (name: string, constraints: string[] = [], test = false): OpamDependency => ({ name, constraints, ...(test ? { test } : {}) });
+export const dep = (name: string, constraints: string[] = [], test = false): OpamDependency => ({
+  name,
+  constraints,
+  ...(test ? { test } : {}),
+});
 export const EIO = [dep("ocaml", [">= 5.2"]), dep("eio_main", [">= 1.3"])];
 
 // the dune-project `dune init proj` writes (dune 3.24), and what adding eio makes of it
@@ -67,4 +71,3 @@ export function project(files: Record<string, string> = {}): string {
   }
   return dir;
 }
-
