@@ -70,6 +70,7 @@ ${include.join("\n")}
       - uses: ocaml/setup-ocaml@v3
         with:
           ocaml-compiler: \${{ matrix.ocaml-compiler }}
+          dune-cache: true
       - run: opam install . --deps-only --with-test
       - run: opam exec -- dune build
       - name: The committed .opam matches dune-project

@@ -140,12 +140,14 @@ describe("the article before a title", () => {
 });
 
 describe("the generated CI workflow", () => {
-  it("installs the pinned ocamlformat and runs dune build @fmt", () => {
+  it("builds with dune's cache, and runs setup-ocaml's lint jobs for the formatting (the pinned ocamlformat) and the opam files", () => {
     const dir = tempDir("cop-render-");
     renderProject({ manifest: domains(), names, author: "A <a@b.c>" }, dir);
     const workflow = readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8");
-    expect(workflow).toContain(`run: opam install ocamlformat.${OCAMLFORMAT_VERSION}\n`);
-    expect(workflow).toContain("run: opam exec -- dune build @fmt\n");
+    expect(workflow).toContain("          dune-cache: true\n");
+    expect(workflow).toMatch(/\n {2}lint-fmt:\n[\s\S]*- uses: ocaml\/setup-ocaml\/lint-fmt@v3\n/);
+    expect(workflow).toMatch(/\n {2}lint-opam:\n[\s\S]*- uses: ocaml\/setup-ocaml\/lint-opam@v3\n/);
+    // lint-fmt installs the ocamlformat that .ocamlformat names
     expect(readFileSync(join(dir, ".ocamlformat"), "utf8")).toBe(`profile = default\nversion = ${OCAMLFORMAT_VERSION}\n`);
   });
 });
