@@ -5,9 +5,10 @@
  * ones the generated READMEs print, with the hosts' names and network put in.
  * Needs root, `ip` and the toolchain's source folder (async, rpc_parallel, ocamlmpi).
  */
-import { execa } from "execa";
+
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog, type Manifest } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
@@ -17,7 +18,8 @@ const script = join(repo, "test/helpers/two-hosts.sh");
 const NETWORK = "169.254.77.0/24";
 
 const root = forkyRoot();
-const why = process.getuid?.() !== 0 ? "not root" : !(await forkyHasSources()) ? "the toolchain has no source folder (OCAML_SOURCES)" : undefined;
+const why =
+  process.getuid?.() !== 0 ? "not root" : !(await forkyHasSources()) ? "the toolchain has no source folder (OCAML_SOURCES)" : undefined;
 if (why) console.warn(`two-hosts: skipped (${why}): mpi and rpc-parallel are not run across two hosts`);
 
 /** The two hosts' folder in the chroot, and their names once up. */
@@ -48,7 +50,10 @@ describe.skipIf(why)("two hosts", () => {
     for (const n of [1, 2] as const) {
       const r = await onHost(n, "hostname; cat /proc/net/route | tail -n +2 | wc -l; cat /proc/net/dev | tail -n +3 | cut -d: -f1");
       expect(r.exitCode, r.all).toBe(0);
-      const [hostname, routes, ...interfaces] = r.stdout.trim().split("\n").map((l) => l.trim());
+      const [hostname, routes, ...interfaces] = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.trim());
       expect(hostname).toBe(names[n - 1]);
       expect(Number(routes)).toBe(1); // the link-local /24, no default route
       expect(interfaces).toHaveLength(2);
@@ -57,7 +62,11 @@ describe.skipIf(why)("two hosts", () => {
     }
   });
 
-  describe.each(loadCatalog().filter((m) => m.run.acrossHosts).map((m) => [m.name, m] as const))("%s", (_, manifest: Manifest) => {
+  describe.each(
+    loadCatalog()
+      .filter((m) => m.run.acrossHosts)
+      .map((m) => [m.name, m] as const),
+  )("%s", (_, manifest: Manifest) => {
     it("runs across both hosts exactly as its README says, and the answer agrees", async () => {
       const across = manifest.run.acrossHosts!;
       const [outside, inside] = forkyWorkDir(root, `${manifest.name}-2h-`);
