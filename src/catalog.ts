@@ -101,7 +101,8 @@ export interface Manifest {
   };
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
-  readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[] };
+  /** `tests`: what `dune test` checks, in a sentence the generated README prints. */
+  readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[]; tests: string };
   /** Flavours of the approach (the first is the default); each replaces the fields it gives. */
   variants?: VariantSpec[];
   /** Set on a manifest resolved for one variant (see findTemplate): its name and extra layers. */
@@ -161,6 +162,7 @@ const readmeText = record({
   scaling: str,
   caveats: strList,
   links: listOf(record({ title: str, url: pattern(/^https:\/\//, "an https URL") })),
+  tests: str,
 });
 
 const systemList = listOf(
