@@ -83,4 +83,4 @@ const bundle = (name, entry) =>
     plugins: plugins(name),
     logLevel: "warning",
   });
-await Promise.all([bundle("cli", path("../src/cli.ts")), ...Object.keys(lazy).map((name) => bundle(name, `lazy:${name}`))]);
+await Promise.all([bundle("cli", path("../src/cli/main.ts")), ...Object.keys(lazy).map((name) => bundle(name, `lazy:${name}`))]);

@@ -1,4 +1,4 @@
-/** A failure the user can act on. Only cli.ts turns it into an exit code. */
+/** A failure the user can act on. Only cli/main.ts turns it into an exit code. */
 export class CreateError extends Error {
   constructor(
     message: string,
@@ -25,9 +25,8 @@ export const fsReason = (code: string): string | undefined => FS_REASONS[code];
 
 /** A file-system error (one with an errno code) as a message for the user, exit 1: the environment; other errors as they are. */
 export function explainFsError(error: unknown, doing: string): unknown {
-  const message = (error as Error)?.message ?? "";
-  const code = (error as NodeJS.ErrnoException)?.code ?? Object.keys(FS_REASONS).find((c) => message.includes(`${c}:`));
-  if (!code || (error instanceof CreateError && !FS_REASONS[code])) return error;
-  const reason = FS_REASONS[code] ?? message.replace(/^[A-Z]+: /, "");
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (!code || error instanceof CreateError) return error;
+  const reason = FS_REASONS[code] ?? (error as Error).message.replace(/^[A-Z]+: /, "");
   return new CreateError(`${doing} failed: ${reason} (${code}); nothing was written`);
 }

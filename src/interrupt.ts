@@ -1,6 +1,6 @@
 /**
  * What to undo if a signal ends the run now. Writing the project and `git init`
- * register their undo while they work; cli.ts's signal handlers call
+ * register their undo while they work; cli/main.ts's signal handlers call
  * `undoOnInterrupt` before exiting, so an interruption leaves nothing half-done.
  */
 let pending: (() => void) | undefined;

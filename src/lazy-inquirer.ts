@@ -129,7 +129,7 @@ const cancelled = () => Object.assign(new Error("cancelled"), { name: "PromptCan
  * - Esc and Ctrl-D (EOF, on an empty line or at a list) cancel: the promise
  *   rejects with a PromptCancelled error, as create-vite and sv do on Esc
  *   (inquirer would hang at Ctrl-D, its terminal in line mode);
- * - Ctrl-C signals SIGINT to the process, as inquirer does (cli.ts's handler exits 130);
+ * - Ctrl-C signals SIGINT to the process, as inquirer does (the handler in cli/main.ts exits 130);
  * - either way the question is left on the screen with "cancelled", not the whole list;
  * - Ctrl-Z suspends with the terminal as the shell wants it (line mode, the
  *   cursor shown, below the prompt), and `fg` draws the prompt again and reads

@@ -110,7 +110,7 @@ export interface StoppedStep {
   log: string;
   left: string[][];
 }
-/** The step running now, so an interruption can stop it and say what is left (cli.ts calls `stopRunningStep`). */
+/** The step running now, so an interruption can stop it and say what is left (cli/main.ts calls `stopRunningStep`). */
 let running: (StoppedStep & { process: ResultPromise }) | undefined;
 export function stopRunningStep(signal: NodeJS.Signals): StoppedStep | undefined {
   running?.process.kill(signal);

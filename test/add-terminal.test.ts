@@ -28,7 +28,7 @@ describe("add in a terminal", () => {
       const done = await t.waitFor(/\[exit \d+\]/);
       expect(done).toContain("[exit 0]");
       expect(t.lines().join("\n")).toContain(
-        "To add it again without questions: npx create-ocaml-parallel add threads --package bar --dir parallel/threads --yes",
+        "To add it again without questions: npm create ocaml-parallel@latest -- add threads --package bar --dir parallel/threads --yes",
       );
       expect(exists(join(dir, "parallel/threads/bin/main.ml"))).toBe(true);
       expect(readFileSync(join(dir, "parallel/threads/bin/dune"), "utf8")).toContain("(package bar)");

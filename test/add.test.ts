@@ -142,6 +142,10 @@ describe("create-ocaml-parallel add", () => {
     await refused(["domain"], 'unknown template "domain". Did you mean "domains"?');
     await refused(["eio", "--variant", "x"], "the eio template has no variants");
     await refused(["eio", "--bogus"], "unknown option --bogus for add");
+    // read as create reads its flags (one parser): every spelling counts, and -- ends the options
+    await refused(["eio", "--dir", "a", "--dir=b"], "--dir was given more than once; give it once");
+    await refused(["-t", "eio", "--template", "lwt"], "--template was given more than once; give it once");
+    await refused(["eio", "--package"], "--package needs a value");
 
     const subdirs = project({ dune: "(include_subdirs unqualified)\n" });
     r = await add(subdirs, "eio");

@@ -16,6 +16,7 @@ import { create } from "../src/index.js";
 import { nameProblem, normaliseName, oneLine } from "../src/names.js";
 import { cliPath, outputOf, repo, runCli, snapshot, tempDir } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
+import { Terminal } from "./helpers/terminal.js";
 
 afterAll(removeForkyWorkDirs);
 
@@ -47,6 +48,21 @@ describe("the file system refuses", () => {
     // Linux says EROFS; gVisor (this project's CI sandbox) answers a recursive mkdir there with ENOENT
     expect(r.stderr).toMatch(/creating a folder in .* failed: .*\((EROFS|ENOENT)\); nothing was written/);
     expect(readdirSync(disk)).toEqual([]);
+  });
+
+  it("a full disk under the prompts (the write goes through the plop generator): the same message and exit 1", async () => {
+    const disk = tmpfs("size=48k");
+    const t = new Terminal([process.execPath, cliPath, "app", "-t", "domains", "--variant", "stdlib", "--no-git"], disk);
+    try {
+      await t.waitFor(/Write the domains .*project/);
+      t.keys("Enter");
+      const screen = await t.waitFor(/\[exit \d+\]/);
+      expect(screen).toContain("[exit 1]");
+      expect(screen.replace(/\s*\n\s*/g, " ")).toMatch(/no space left on the device \(ENOSPC\); nothing was written/);
+      expect(readdirSync(disk)).toEqual([]);
+    } finally {
+      t.close();
+    }
   });
 
   it("a full disk with a parent to create: the parent it made is removed too", async () => {

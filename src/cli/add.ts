@@ -1,11 +1,8 @@
 /**
- * The `add` subcommand's command line: flags, questions in a terminal, what
- * is printed. cli.ts loads it only for `add`, and turns what it throws into
- * the message and exit code (1 for a CreateError).
+ * `add`'s command line: its flags and help, the questions a terminal gets, the
+ * changes shown before the confirmation, and what is printed after. main.ts
+ * loads it only for `add`.
  */
-
-import { writeSync } from "node:fs";
-import mri from "mri";
 import {
   type AddPlan,
   type AddRequest,
@@ -17,14 +14,16 @@ import {
   type Project,
   planAdd,
   renderAdded,
-} from "./add.js";
-import { findTemplate, loadCatalog } from "./catalog.js";
-import { CreateError, explainFsError } from "./errors.js";
-import { shellCommand } from "./shell.js";
-import { canPrompt, noPrompt } from "./terminal.js";
-import { unifiedDiff } from "./unified-diff.js";
+} from "../add.js";
+import { findTemplate, loadCatalog } from "../catalog.js";
+import { CreateError } from "../errors.js";
+import { canPrompt, noPrompt } from "../terminal.js";
+import { unifiedDiff } from "../unified-diff.js";
+import { type FlagSpec, parseFlags } from "./flags.js";
+import { again, type Out } from "./output.js";
+import { ask as asking, loadPlop, type Plop, renderThrough } from "./prompt.js";
 
-const FLAGS = {
+const FLAGS: FlagSpec = {
   string: ["template", "variant", "into", "dir", "package"],
   boolean: ["dry-run", "yes", "json", "help"],
   alias: { t: "template", y: "yes", h: "help" },
@@ -56,26 +55,8 @@ Examples:
   create-ocaml-parallel add eio
   create-ocaml-parallel add domains --variant domainslib --package my-lib --dry-run`;
 
-type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };
-
 function parseArgs(argv: string[]) {
-  const args = mri(argv, { string: [...FLAGS.string], boolean: [...FLAGS.boolean], alias: { ...FLAGS.alias } }) as Record<
-    string,
-    unknown
-  > & { _: string[] };
-  const known = new Set([...FLAGS.string, ...FLAGS.boolean, ...Object.keys(FLAGS.alias), "_"]);
-  for (const key of Object.keys(args))
-    if (!known.has(key))
-      throw new CreateError(
-        `unknown option ${key.length === 1 ? "-" : "--"}${key} for add. Valid options: ${[...FLAGS.string, ...FLAGS.boolean].map((f) => `--${f}`).join(" ")}`,
-      );
-  for (const flag of FLAGS.string) {
-    const given = argv.filter((w) => w === `--${flag}` || w.startsWith(`--${flag}=`) || (flag === "template" && w === "-t"));
-    if (given.length > 1) throw new CreateError(`--${flag} was given more than once; give it once`);
-    if (args[flag] !== undefined && (typeof args[flag] !== "string" || args[flag] === "")) throw new CreateError(`--${flag} needs a value`);
-  }
-  const positionals = args._.map(String);
-  if (positionals.length > 1) throw new CreateError(`too many arguments: ${positionals.slice(1).join(" ")} (expected add [TEMPLATE])`);
+  const { flags: args, positionals } = parseFlags(argv, FLAGS, { command: "add", usage: "add [TEMPLATE]", most: 1 });
   if (args.template && positionals[0] && args.template !== positionals[0])
     throw new CreateError(`two templates given: "${positionals[0]}" and --template "${args.template}"`);
   return {
@@ -97,7 +78,7 @@ const cannotAdd = () =>
     .map((m) => `${m.name} cannot (a project of its own)`)
     .join("; ");
 
-export async function addMain(argv: string[], io: Out, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+export async function addCommand(argv: string[], io: Out, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   const args = parseArgs(argv);
   if (args.help) {
     io.out(ADD_HELP);
@@ -185,7 +166,7 @@ function summary(plan: AddPlan, r: AddResult): string {
 }
 
 function oneShot(r: AddResult): string {
-  const words = [
+  return again([
     "add",
     r.template,
     ...(r.variant ? ["--variant", r.variant] : []),
@@ -194,56 +175,19 @@ function oneShot(r: AddResult): string {
     "--dir",
     r.directory,
     ...(r.dryRun ? ["--dry-run"] : []),
-    "--yes",
-  ];
-  return `npx create-ocaml-parallel ${shellCommand(words)}`;
+  ]);
 }
 
 // --- questions, through the plop generators (generators/ocaml-add.ts); loaded only in a terminal
 
-type Plop = Awaited<ReturnType<typeof import("node-plop").default>>;
-
-async function loadPlop(cwd: string): Promise<Plop> {
-  const { default: nodePlop } = await import("node-plop");
-  return nodePlop(undefined, { destBasePath: cwd, force: false });
-}
-
-/**
- * Runs prompts. inquirer hides the cursor while a list is shown: an interruption
- * shows it again before cli.ts's handler exits. The timer keeps Node alive until
- * that handler runs (inquirer signals SIGINT to the process on Ctrl-C).
- */
-async function prompting<T>(run: () => Promise<T>): Promise<T> {
-  const show = () => {
-    try {
-      writeSync(1, "\x1b[?25h");
-    } catch {
-      // no terminal any more
-    }
-  };
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  for (const s of signals) process.prependListener(s, show);
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  try {
-    return await run();
-  } catch (error) {
-    if ((error as Error).name === "PromptCancelled") throw new CreateError("cancelled: nothing was written");
-    throw error;
-  } finally {
-    clearInterval(keepAlive);
-    for (const s of signals) process.off(s, show);
-    show();
-  }
-}
-
 async function ask(plop: Plop, project: Project, args: ReturnType<typeof parseArgs>) {
-  const { registerAddChoices } = await import("../generators/ocaml-add.js");
+  const { registerAddChoices } = await import("../../generators/ocaml-add.js");
   const generator = registerAddChoices(plop, {
     templates: addableTemplates(),
     packages: project.packages,
     known: { template: args.template, variant: args.variant, package: args.package },
   });
-  const answers = (await prompting(() => generator.runPrompts())) as { template?: string; variant?: string; package?: string };
+  const answers = (await asking(() => generator.runPrompts())) as { template?: string; variant?: string; package?: string };
   return {
     template: args.template ?? answers.template,
     variant: args.variant ?? answers.variant,
@@ -253,21 +197,13 @@ async function ask(plop: Plop, project: Project, args: ReturnType<typeof parseAr
 
 /** Asks to go ahead; returns the render the add goes through (the generator's action). */
 async function confirm(plop: Plop, plan: AddPlan) {
-  const { registerAdd } = await import("../generators/ocaml-add.js");
-  let files: string[] = [];
+  const { registerAdd } = await import("../../generators/ocaml-add.js");
+  const write = renderThrough((_: undefined, staging: string) => renderAdded(plan, staging));
   const generator = registerAdd(plop, {
     question: `Add ${plan.manifest.name} to ${plan.project.located.project}?`,
-    render: (staging) => (files = renderAdded(plan, staging)),
+    render: (staging) => write.render(undefined, staging),
   });
-  const { confirm: yes } = (await prompting(() => generator.runPrompts())) as { confirm: boolean };
+  const { confirm: yes } = (await asking(() => generator.runPrompts())) as { confirm: boolean };
   if (!yes) throw new CreateError("cancelled: nothing was written");
-  return async (_: AddPlan, staging: string) => {
-    const { failures } = await generator.runActions({ staging });
-    if (failures.length) {
-      const f = failures[0] as unknown;
-      const message = f instanceof Error ? f.message : String((f as { error?: unknown })?.error ?? f);
-      throw explainFsError(new CreateError(`writing the approach failed: ${message}`), "writing the approach");
-    }
-    return files;
-  };
+  return (_: AddPlan, staging: string) => write.run(() => generator.runActions({ staging }), "writing the approach");
 }

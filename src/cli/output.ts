@@ -1,0 +1,56 @@
+/**
+ * What the commands print. Text goes straight to the file descriptor: a run that
+ * prints only its summary then never loads Node's stream machinery (a tenth of a
+ * whole run). JSON is never altered for the locale.
+ */
+import { writeSync } from "node:fs";
+import { fsReason } from "../errors.js";
+import { shellCommand } from "../shell.js";
+import { forLocale } from "../terminal.js";
+
+/** Text for the terminal (`out`, `err`), and JSON for machines (`data`). */
+export type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };
+
+export const terminalOut: Out = {
+  out: (text) => writeLine(1, forLocale(text)),
+  err: (text) => writeLine(2, forLocale(text)),
+  data: (json) => writeLine(1, json),
+};
+
+/** The command that does the same again without questions (sv prints one too), as `npm create` runs it. */
+export const again = (words: string[]) => `npm create ocaml-parallel@latest -- ${shellCommand([...words, "--yes"])}`;
+
+const unwritable = new Set<number>();
+let failed = false;
+
+/** Whether standard output could not be written (a full disk): the run then exits 1, the project kept. */
+export const outputFailed = () => failed;
+
+/**
+ * If the descriptor is non-blocking and full (a pipe after a prompt used it), the
+ * stream queues it. When the output cannot be written, the run goes on quietly
+ * (the project matters more than its summary): a closed pipe (EPIPE, `| head`) is
+ * no error; anything else is said once on stderr and makes the exit code 1.
+ */
+function writeLine(fd: 1 | 2, text: string) {
+  if (unwritable.has(fd)) return;
+  let rest = Buffer.from(`${text}\n`);
+  try {
+    while (rest.length) rest = rest.subarray(writeSync(fd, rest));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") return cannotWrite(fd, error);
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    if (!stream.listenerCount("error")) stream.on("error", (e) => cannotWrite(fd, e));
+    stream.write(rest);
+  }
+}
+
+function cannotWrite(fd: 1 | 2, error: unknown) {
+  unwritable.add(fd);
+  const code = (error as NodeJS.ErrnoException).code ?? "unknown";
+  if (fd === 1 && code !== "EPIPE") {
+    failed = true;
+    process.exitCode ||= 1; // for a failure after main returned
+    writeLine(2, `create-ocaml-parallel: writing to standard output failed: ${fsReason(code) ?? (error as Error).message} (${code})`);
+  }
+}
