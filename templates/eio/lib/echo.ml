@@ -52,7 +52,9 @@ let serve ~sw ~net ~clock ?(port = 0) () =
   (* A daemon fiber: [sw] cancels it once its other fibers are done, which
      cancels every connection's fiber and closes its socket; [sw] then closes
      the listening socket. Eio's backends ignore SIGPIPE: a write to a client
-     that has left fails with EPIPE. *)
+     that has left fails with EPIPE. [handle] catches all but cancellation,
+     which [run_server] does not pass on: [on_error] logs, should anything
+     else escape a connection, rather than cancel the server. *)
   Eio.Fiber.fork_daemon ~sw (fun () ->
       Eio.Net.run_server socket (handle ~clock) ~on_error:(fun e ->
           log "client: %a" Eio.Exn.pp e));
