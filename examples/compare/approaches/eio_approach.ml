@@ -1,8 +1,22 @@
-(* Eio's domain manager belongs to Eio's event loop: each run starts one
-   around the work, as an Eio program would have it running already. *)
+(* Eio's executor pool belongs to Eio's event loop: [with_workers] starts one
+   around [f], as an Eio program would have it running already, and creates
+   the pool in a switch that stops its domains when [f] returns or raises.
+   The pool's [workers] domains compute; the calling one only waits for their
+   results. *)
+
+type t = Eio.Executor_pool.t
 
 let name = Eio_parallel.name
+let default_workers () = Domain.recommended_domain_count ()
 
-let sum ~workers ~n =
-  Eio_main.run (fun env ->
-      Eio_parallel.sum ~domain_mgr:(Eio.Stdenv.domain_mgr env) ~workers ~n)
+let with_workers ~workers f =
+  if workers < 1 then
+    invalid_arg
+      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  Eio_main.run @@ fun env ->
+  Eio.Switch.run @@ fun sw ->
+  f
+    (Eio.Executor_pool.create ~sw ~domain_count:workers
+       (Eio.Stdenv.domain_mgr env))
+
+let sum pool ~n = Eio_parallel.sum pool ~n

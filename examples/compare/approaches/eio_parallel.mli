@@ -1,11 +1,17 @@
-(** The shared CPU workload on other cores, through Eio's domain manager. *)
+(** The shared CPU workload on other cores, through an [Eio.Executor_pool]. *)
 
 val name : string
 (** How this starter runs in parallel, for the report. *)
 
 val default_workers : unit -> int
-(** [Domain.recommended_domain_count ()]: one domain per core. *)
+(** [Domain.recommended_domain_count () - 1], at least 1: the pool's domains
+    beside the one that runs the event loop, one per core. *)
 
-val sum : domain_mgr:_ Eio.Domain_manager.t -> workers:int -> n:int -> int
-(** [sum ~domain_mgr ~workers ~n] is [Workload.sequential n], computed on
-    [workers] new domains. Raises [Invalid_argument] if [workers < 1]. *)
+val jobs : n:int -> (int * int) list
+(** The ranges [(lo, hi)] {!sum} submits as jobs: 16 per core, to balance the
+    load. *)
+
+val sum : Eio.Executor_pool.t -> n:int -> int
+(** [sum pool ~n] is [Workload.sequential n], computed as many jobs on [pool]'s
+    domains. The calling fiber waits for them; the other fibers of its domain
+    keep running meanwhile. *)

@@ -1,23 +1,23 @@
-(* CPU work on other cores from Eio: [Eio.Domain_manager.run] runs a function
-   on a new domain and returns its result to the calling fiber, which waits
-   without blocking the other fibers of its domain. Each worker takes the next
-   chunk of the shared workload from an [Atomic] counter until none is left. *)
+(* CPU work on other cores from Eio, as Eio recommends: through one
+   [Eio.Executor_pool], created when the program starts, whose domains take
+   the jobs submitted to it. A fiber that submits a job waits for its result
+   without blocking the other fibers of its domain, so the domain running the
+   event loop keeps serving while the pool computes. *)
 
-let name = "Eio.Domain_manager.run"
-let default_workers () = Domain.recommended_domain_count ()
+let name = "Eio.Executor_pool"
 
-let sum ~domain_mgr ~workers ~n =
-  if workers < 1 then invalid_arg "Parallel.sum: workers must be >= 1";
-  let chunks = Array.of_list (Workload.chunks ~n ~count:(workers * 16)) in
-  let next = Atomic.make 0 in
-  let rec work acc =
-    let i = Atomic.fetch_and_add next 1 in
-    if i >= Array.length chunks then acc
-    else
-      let lo, hi = chunks.(i) in
-      work (acc + Workload.sum_range ~lo ~hi)
-  in
-  List.init workers Fun.id
-  |> Eio.Fiber.List.map (fun _ ->
-      Eio.Domain_manager.run domain_mgr (fun () -> work 0))
+(* The calling domain keeps the event loop: the pool gets the other cores. *)
+let default_workers () = max 1 (Domain.recommended_domain_count () - 1)
+
+(* Many more jobs than domains: a domain that finishes early takes the next
+   job instead of idling. *)
+let jobs ~n = Workload.chunks ~n ~count:(16 * Domain.recommended_domain_count ())
+
+(* [~weight:1.0]: each job keeps a domain busy, so a domain runs one at a
+   time. *)
+let sum pool ~n =
+  jobs ~n
+  |> Eio.Fiber.List.map (fun (lo, hi) ->
+      Eio.Executor_pool.submit_exn pool ~weight:1.0 (fun () ->
+          Workload.sum_range ~lo ~hi))
   |> List.fold_left ( + ) 0
