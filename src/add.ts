@@ -32,15 +32,16 @@ import {
   type SystemDependency,
   templateId,
 } from "./catalog.js";
-import { formatDune } from "./dune-format.js";
-import { addDuneDependencies, type DuneProject, duneDependency, readDuneProject, UnsafeEdit } from "./dune-project.js";
-import { type Located, locateProject, opamFilesIn, type ProjectScan, placementProblem, scanProject } from "./dune-scan.js";
+import { duneDependency, opamDependency } from "./dune/depends.js";
+import { addDuneDependencies, type DuneProject, readDuneProject, UnsafeEdit } from "./dune/dune-project.js";
+import { formatDune } from "./dune/format.js";
+import { type Located, locateProject, opamFilesIn, type ProjectScan, placementProblem, scanProject } from "./dune/scan.js";
+import { appendToList, fieldsNamed, headOf, insertAt, parseSexp, SexpError } from "./dune/sexp.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { undoable } from "./interrupt.js";
 import type { ProjectNames } from "./names.js";
-import { addOpamDependencies, opamDependency, readOpamDepends } from "./opam-file.js";
+import { addOpamDependencies, readOpamDepends } from "./opam-file.js";
 import { renderProject } from "./render.js";
-import { appendToList, fieldsNamed, headOf, insertAt, parseSexp, SexpError } from "./sexp.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 export interface AddRequest {

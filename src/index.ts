@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, resolve } from "node:path";
 import { dependencyNames, findTemplate, loadCatalog, type Manifest, runCommand } from "./catalog.js";
+import { type Enclosing, enclosingDune, enclosingNote } from "./dune/workspace.js";
 import { CreateError } from "./errors.js";
 import { filesBelowSorted, inspectTarget, type Target, writeProject } from "./generate.js";
 import { initRepository } from "./git.js";
@@ -13,7 +14,6 @@ import { undoable } from "./interrupt.js";
 import { nameProblem, normaliseName, oneLine, type ProjectNames, projectNames } from "./names.js";
 import { DUNE_LANG, renderProject } from "./render.js";
 import { compareVersions, installedTools } from "./toolchain.js";
-import { type Enclosing, enclosingDune, enclosingNote } from "./workspace.js";
 
 export { findTemplate, loadCatalog } from "./catalog.js";
 export { CreateError } from "./errors.js";

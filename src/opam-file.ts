@@ -5,8 +5,9 @@
  * Every other byte of the file stays as it was.
  */
 import type { OpamDependency } from "./catalog.js";
-import { UnsafeEdit } from "./dune-project.js";
-import { lineOf } from "./sexp.js";
+import { opamDependency } from "./dune/depends.js";
+import { UnsafeEdit } from "./dune/dune-project.js";
+import { lineOf } from "./dune/sexp.js";
 
 interface Token {
   kind: "string" | "word" | "punct" | "op" | "comment";
@@ -167,12 +168,6 @@ export function readOpamDepends(text: string): OpamDepends | undefined {
     } else throw new UnsafeEdit(`depends: has ${t.text} where a package name was expected, ${at()}`);
   }
   return { open, close: tokens[end], members, elements };
-}
-
-/** A dependency as an .opam writes it (as dune writes it): `"eio_main" {>= "1.3"}`. */
-export function opamDependency(d: OpamDependency): string {
-  const terms = [...(d.test ? ["with-test"] : []), ...d.constraints.map((c) => c.replace(/ (.*)$/, ' "$1"'))];
-  return terms.length ? `"${d.name}" {${terms.join(" & ")}}` : `"${d.name}"`;
 }
 
 const compact = (text: string, m: Member) => text.slice(m.start, m.end).replace(/\s+/g, " ").replace(/\{ /g, "{").replace(/ \}/g, "}");

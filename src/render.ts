@@ -7,11 +7,12 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import Handlebars from "handlebars/runtime";
-import { ciLegs, floorText, type Manifest, NEWEST_OCAML_MINOR, type OpamDependency, runCommand, templatesDir } from "./catalog.js";
-import { formatDune, isDuneFile } from "./dune-format.js";
+import { ciLegs, floorText, type Manifest, NEWEST_OCAML_MINOR, runCommand, templatesDir } from "./catalog.js";
+import { duneDepends, opamDepends } from "./dune/depends.js";
+import { formatDune, isDuneFile } from "./dune/format.js";
+import type { Enclosing } from "./dune/workspace.js";
 import { oneLine, type ProjectNames } from "./names.js";
 import { templateSpec } from "./template-specs.js";
-import type { Enclosing } from "./workspace.js";
 
 /** A double-quoted string for OCaml source and opam files. */
 export const quoted = (s: string) => `"${oneLine(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -53,35 +54,6 @@ export function article(title: string): "A" | "An" {
 function opamField(name: string, value: string): string {
   if (Buffer.byteLength(`${name}: ${value}`) <= 77) return `${name}: ${value}`;
   return value.startsWith("[") ? `${name}: [\n  ${value.slice(1, -1)}\n]` : `${name}:\n  ${value}`;
-}
-
-const all = (m: Manifest): OpamDependency[] => [
-  { name: "ocaml", constraints: [`>= ${m.ocaml}`] },
-  { name: "dune", constraints: [] },
-  ...m.opam,
-];
-
-/** The `(depends ...)` body of dune-project, in `dune fmt`'s layout. */
-export function duneDepends(m: Manifest): string {
-  return all(m)
-    .map(({ name, constraints, test }) => {
-      const terms = [...(test ? [":with-test"] : []), ...constraints.map((c) => `(${c})`)];
-      if (terms.length === 0) return `  ${name}`;
-      if (terms.length === 1) return terms[0].startsWith(":") ? `  (${name} ${terms[0]})` : `  (${name}\n   ${terms[0]})`;
-      return `  (${name}\n   (and\n    ${terms.join("\n    ")}))`;
-    })
-    .join("\n");
-}
-
-/** The `depends: [...]` body dune writes into the .opam from the same dependencies. */
-export function opamDepends(m: Manifest, duneLang: string): string {
-  return all(m)
-    .map(({ name, constraints, test }) => {
-      const terms = [...(test ? ["with-test"] : []), ...constraints.map((c) => c.replace(/ (.*)$/, ' "$1"'))];
-      if (name === "dune") terms.push(`>= "${duneLang}"`);
-      return terms.length ? `  "${name}" {${terms.join(" & ")}}` : `  "${name}"`;
-    })
-    .join("\n");
 }
 
 export const DUNE_LANG = "3.11";

@@ -9,10 +9,10 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Options, ResultPromise } from "execa";
 import { librariesOf, type Manifest, NEWEST_OCAML, runCommand } from "./catalog.js";
+import { atRoot, enclosingDune } from "./dune/workspace.js";
 import { CreateError } from "./errors.js";
 import { DUNE_LANG } from "./render.js";
 import { shellCommand } from "./shell.js";
-import { atRoot, enclosingDune } from "./workspace.js";
 
 export async function run(file: string, args: string[], options: Options = {}) {
   const { execa } = await import("execa");

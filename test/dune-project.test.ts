@@ -4,9 +4,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDune } from "../src/dune-format.js";
-import { addDuneDependencies, duneDependency, readDuneProject, UnsafeEdit } from "../src/dune-project.js";
-import { fieldsNamed, parseSexp, values } from "../src/sexp.js";
+import { duneDependency } from "../src/dune/depends.js";
+import { addDuneDependencies, readDuneProject, UnsafeEdit } from "../src/dune/dune-project.js";
+import { formatDune } from "../src/dune/format.js";
+import { fieldsNamed, parseSexp, values } from "../src/dune/sexp.js";
 import { DUNE_INIT, dep, EIO, isInsertion } from "./helpers/projects.js";
 
 /** The package names of package `pkg`'s depends, read back. */

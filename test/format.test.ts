@@ -9,7 +9,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { allTemplates, loadCatalog, templateId } from "../src/catalog.js";
-import { formatDune } from "../src/dune-format.js";
+import { formatDune } from "../src/dune/format.js";
 import { nameProblem } from "../src/names.js";
 import { OCAMLFORMAT_VERSION } from "../src/render.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";

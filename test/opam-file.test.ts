@@ -4,8 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UnsafeEdit } from "../src/dune-project.js";
-import { addOpamDependencies, opamDependency, readOpamDepends } from "../src/opam-file.js";
+import { opamDependency } from "../src/dune/depends.js";
+import { UnsafeEdit } from "../src/dune/dune-project.js";
+import { addOpamDependencies, readOpamDepends } from "../src/opam-file.js";
 import { dep, EIO, isInsertion } from "./helpers/projects.js";
 
 describe(".opam: adding to depends", () => {

@@ -2,18 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findTemplate, loadCatalog } from "../src/catalog.js";
+import { duneDepends, opamDepends } from "../src/dune/depends.js";
+import { formatDune } from "../src/dune/format.js";
 import { projectNames } from "../src/names.js";
-import {
-  article,
-  duneDepends,
-  markdown,
-  OCAMLFORMAT_VERSION,
-  opamDepends,
-  outputPath,
-  quoted,
-  renderProject,
-  yaml,
-} from "../src/render.js";
+import { article, markdown, OCAMLFORMAT_VERSION, outputPath, quoted, renderProject, yaml } from "../src/render.js";
 import { tempDir } from "./helpers/cli.js";
 
 const names = projectNames("my-app");
@@ -44,14 +36,24 @@ describe("dependencies", () => {
     ],
   };
   it("in dune-project, as dune fmt lays them out", () => {
-    expect(duneDepends(manifest)).toBe(
+    expect(formatDune(`(depends\n${duneDepends(manifest)})`)).toBe(
       [
-        "  (ocaml\n   (>= 5.2))",
-        "  dune",
-        "  (eio_main\n   (>= 1.3))",
-        "  (lwt\n   (and\n    (>= 5.7)\n    (< 7.0)))",
-        "  (alcotest :with-test)",
-        "  (qcheck\n   (and\n    :with-test\n    (>= 0.20)))",
+        "(depends",
+        " (ocaml",
+        "  (>= 5.2))",
+        " dune",
+        " (eio_main",
+        "  (>= 1.3))",
+        " (lwt",
+        "  (and",
+        "   (>= 5.7)",
+        "   (< 7.0)))",
+        " (alcotest :with-test)",
+        " (qcheck",
+        "  (and",
+        "   :with-test",
+        "   (>= 0.20))))",
+        "",
       ].join("\n"),
     );
   });

@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { CreateError } from "./errors.js";
+import { CreateError } from "../errors.js";
 import { fieldsNamed, fieldValues, headOf, parseSexp, type Sexp, scalar, values } from "./sexp.js";
+import { duneRootFrom } from "./workspace.js";
 
 export interface Located {
   /** the dune root: where dune runs from, and where _build/ is */
@@ -25,15 +26,9 @@ export interface Located {
 export function locateProject(start: string): Located {
   if (!existsSync(start) || !statSync(start).isDirectory()) throw new CreateError(`${start} is not a folder`);
   const from = realpathSync(start);
-  const chain: string[] = [];
-  for (let d = from; ; d = dirname(d)) {
-    chain.push(d);
-    if (dirname(d) === d) break;
-  }
-  const outermost = (file: string) => [...chain].reverse().find((d) => existsSync(join(d, file)));
-  const workspace = outermost("dune-workspace");
-  const root = workspace ?? outermost("dune-project");
-  const project = chain.find((d) => existsSync(join(d, "dune-project")));
+  const found = duneRootFrom(from);
+  const root = found?.root;
+  const project = nearestProject(from);
   if (!root || !project)
     throw new CreateError(
       `no dune project here: neither ${from} nor a folder above it has a dune-project. Run this inside a dune project, or point at one with --into DIR (to start a new project: create-ocaml-parallel DIR --template NAME)`,
@@ -45,8 +40,16 @@ export function locateProject(start: string): Located {
   const how =
     root === project
       ? "it is the dune root: the outermost folder above here with a dune-project, as dune looks for it"
-      : `inside the dune root ${root}, the outermost folder above here with a ${workspace ? "dune-workspace" : "dune-project"}, as dune looks for it`;
+      : `inside the dune root ${root}, the outermost folder above here with a ${found?.workspace ? "dune-workspace" : "dune-project"}, as dune looks for it`;
   return { root, project, how };
+}
+
+/** The nearest folder at or above `dir` with a dune-project. */
+function nearestProject(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, "dune-project"))) return d;
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 /** Where a name is defined, for messages: `lib/dune`. */

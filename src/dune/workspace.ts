@@ -18,11 +18,14 @@ export interface Enclosing {
   workspace: boolean;
 }
 
-/** The dune root that would contain a project at `dir`, looking from its parent up, as dune does. */
-export function enclosingDune(dir: string): Enclosing | undefined {
+/**
+ * dune's rule for its root, looking from `dir` (included) up: the outermost
+ * folder with a dune-workspace, else the outermost with a dune-project.
+ */
+export function duneRootFrom(dir: string): Enclosing | undefined {
   let workspace: string | undefined;
   let project: string | undefined;
-  for (let d = dirname(dir); ; d = dirname(d)) {
+  for (let d = dir; ; d = dirname(d)) {
     if (existsSync(join(d, "dune-workspace"))) workspace = d;
     if (existsSync(join(d, "dune-project"))) project = d;
     if (dirname(d) === d) break;
@@ -30,6 +33,9 @@ export function enclosingDune(dir: string): Enclosing | undefined {
   if (workspace) return { root: workspace, workspace: true };
   return project ? { root: project, workspace: false } : undefined;
 }
+
+/** The dune root that would contain a new project at `dir`. */
+export const enclosingDune = (dir: string) => duneRootFrom(dirname(dir));
 
 /** A `dune SUBCOMMAND ...` command line run from the project with `--root` when needed; any other command as it is. */
 export function atRoot(command: string[], root: string | undefined): string[] {

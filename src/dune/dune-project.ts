@@ -3,8 +3,9 @@
  * `(depends ...)`: the new entries are inserted after the last one, in the
  * file's own layout, and nothing else of the file changes.
  */
-import type { OpamDependency } from "./catalog.js";
-import { formatDune } from "./dune-format.js";
+import type { OpamDependency } from "../catalog.js";
+import { duneDependency } from "./depends.js";
+import { formatDune } from "./format.js";
 import { appendToList, fieldsNamed, fieldValues, headOf, insertAt, parseSexp, type Sexp, type SexpList, scalar, values } from "./sexp.js";
 
 export interface DunePackage {
@@ -35,13 +36,6 @@ export function readDuneProject(text: string): DuneProject {
       return name ? [{ name, stanza }] : [];
     }),
   };
-}
-
-/** A dependency as dune-project writes it: `(eio_main (>= 1.3))`. */
-export function duneDependency(d: OpamDependency): string {
-  const terms = [...(d.test ? [":with-test"] : []), ...d.constraints.map((c) => `(${c})`)];
-  if (terms.length === 0) return d.name;
-  return terms.length === 1 ? `(${d.name} ${terms[0]})` : `(${d.name} (and ${terms.join(" ")}))`;
 }
 
 /** An element's text on one line, for comparing and quoting. */

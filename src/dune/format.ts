@@ -12,6 +12,7 @@
  *
  * test/format.test.ts checks it against the real dune.
  */
+import { lineOf, parseSexp, type Sexp } from "./sexp.js";
 
 type Node =
   /** an atom, a quoted string or a template, as written */
@@ -28,54 +29,23 @@ const LAST_COLUMN = 77;
 /** Format breaks the line rather than open a box (here: a comment) past this column. */
 const MAX_INDENT = 68;
 
-/** Parses dune's s-expression syntax: atoms, "strings", ; comments. */
-function parse(text: string): Node[] {
-  let i = 0;
-  let line = 1;
-  const fail = (why: string): never => {
-    throw new Error(`dune-format: ${why} at line ${line}`);
-  };
-  const items = (closing: boolean): Node[] => {
-    const out: Node[] = [];
-    for (;;) {
-      const c = text[i];
-      if (c === undefined) return closing ? fail("unclosed parenthesis") : out;
-      if (c === "\n") {
-        line++;
-        i++;
-      } else if (c === " " || c === "\t" || c === "\r") i++;
-      else if (c === ")") {
-        if (!closing) fail("unexpected )");
-        i++;
-        return out;
-      } else if (c === "(") {
-        const start = line;
-        i++;
-        out.push({ kind: "list", items: items(true), line: start });
-      } else if (c === ";") {
-        const end = text.indexOf("\n", i);
-        const comment = text.slice(i + 1, end < 0 ? text.length : end);
-        i = end < 0 ? text.length : end;
-        // dune groups comments on consecutive lines into one
-        const last = out[out.length - 1];
-        if (last?.kind === "comment" && last.line + last.lines.length === line) last.lines.push(comment);
-        else out.push({ kind: "comment", lines: [comment], line });
-      } else if (c === '"') {
-        const start = i++;
-        while (text[i] !== '"') {
-          if (text[i] === undefined) fail("unterminated string");
-          if (text[i] === "\n") fail("a multi-line string (not supported here)");
-          i += text[i] === "\\" ? 2 : 1;
-        }
-        out.push({ kind: "atom", text: text.slice(start, ++i), line });
-      } else {
-        const start = i;
-        while (i < text.length && !/[\s()";]/.test(text[i])) i++;
-        out.push({ kind: "atom", text: text.slice(start, i), line });
-      }
+/** sexp.ts's elements as the layout needs them: each with its line, strings as atoms, comments on consecutive lines grouped as dune groups them. */
+function nodes(text: string, items: Sexp[]): Node[] {
+  const out: Node[] = [];
+  for (const item of items) {
+    const line = lineOf(text, item.start);
+    if (item.kind === "list") out.push({ kind: "list", items: nodes(text, item.items), line });
+    else if (item.kind === "comment") {
+      const comment = text.slice(item.start + 1, item.end);
+      const last = out[out.length - 1];
+      if (last?.kind === "comment" && last.line + last.lines.length === line) last.lines.push(comment);
+      else out.push({ kind: "comment", lines: [comment], line });
+    } else {
+      if (item.text.includes("\n")) throw new Error(`dune-format: a multi-line string (not supported here) at line ${line}`);
+      out.push({ kind: "atom", text: item.text, line });
     }
-  };
-  return items(false);
+  }
+  return out;
 }
 
 /** Columns: dune counts a UTF-8 character as one. */
@@ -117,7 +87,7 @@ function print(n: Node, column: number): string {
 
 /** The text `dune format-dune-file` would print for `text`. */
 export function formatDune(text: string): string {
-  return parse(text)
+  return nodes(text, parseSexp(text))
     .map((n) => `${print(n, 0)}\n`)
     .join("\n");
 }
