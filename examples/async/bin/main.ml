@@ -1,6 +1,7 @@
 (* Starts the echo server, runs many concurrent clients against it, then
-   shows a timeout on a request that takes too long. A [Command.async]
-   program: [Command_unix.run] parses the flags and runs the Async scheduler. *)
+   shows a timeout on a request that takes too long. With -serve PORT, runs the
+   server alone until SIGINT (Ctrl-C) or SIGTERM. A [Command.async] program:
+   [Command_unix.run] parses the flags and runs the Async scheduler. *)
 
 open! Core
 open Async
@@ -8,8 +9,9 @@ open Async_starter
 
 let seconds_since t0 = Time_ns.Span.to_sec (Time_ns.diff (Time_ns.now ()) t0)
 
-let main ~clients ~messages ~timeout =
-  let%bind server, port = Echo.serve () in
+let demo ~clients ~messages ~timeout =
+  let%bind server = Echo.serve () in
+  let port = Echo.port server in
   printf "echo server on 127.0.0.1:%d\n" port;
   let t0 = Time_ns.now () in
   let%bind correct = Echo.run_clients ~port ~clients ~messages in
@@ -26,8 +28,18 @@ let main ~clients ~messages ~timeout =
   printf "a request answered only after 10 s: %s after %.3f s\n"
     (if timed_out then "cancelled by the timeout" else "answered")
     (seconds_since t0);
-  let%bind () = Tcp.Server.close server in
+  let%bind () = Echo.shutdown server in
   if correct = expected && timed_out then return () else exit 1
+
+let serve port =
+  let%bind server = Echo.serve ~port () in
+  printf "listening on 127.0.0.1:%d\n" (Echo.port server);
+  let stop = Ivar.create () in
+  (* handled here, the signals no longer stop the program by themselves *)
+  Signal.handle [ Signal.int; Signal.term ] ~f:(fun (_ : Signal.t) ->
+      Ivar.fill_if_empty stop ());
+  let%bind () = Ivar.read stop in
+  Echo.shutdown server
 
 let command =
   Command.async
@@ -44,7 +56,14 @@ let command =
        flag "-t"
          (optional_with_default 0.2 (Positive.seconds "-t"))
          ~doc:"SECONDS the slow request's timeout"
+     and port =
+       flag "-serve"
+         (optional (Positive.port "-serve"))
+         ~doc:"PORT only serve on 127.0.0.1:PORT, until SIGINT or SIGTERM"
      in
-     fun () -> main ~clients ~messages ~timeout)
+     fun () ->
+       match port with
+       | Some port -> serve port
+       | None -> demo ~clients ~messages ~timeout)
 
 let () = Command_unix.run command

@@ -1,5 +1,5 @@
-(* The master: times the sequential answer, spawns the workers, has them sum
-   the workload, and compares. Workers are this same executable started again:
+(* The master: spawns the workers, times the sequential answer against the
+   workers' sum of the workload, and compares. Workers are this same executable started again:
    [start_app] decides whether this process is the master (it runs [command])
    or a worker (it serves RPCs). *)
 
@@ -16,27 +16,7 @@ let placement hosts =
       sprintf "%s: %d" host (List.count hosts ~f:(String.equal host)))
   |> String.concat ~sep:", "
 
-(* The workers' sum, [repeats] times: the first answer and the fastest time. *)
-let parallel connections ~n ~repeats =
-  let run () =
-    let t0 = Time_ns.now () in
-    let%map total = Parallel.sum connections ~n in
-    (total, seconds_since t0)
-  in
-  let%bind total, first = run () in
-  let rec more k best =
-    if k <= 1 then return (total, best)
-    else
-      let%bind _, seconds = run () in
-      more (k - 1) (Float.min best seconds)
-  in
-  more repeats first
-
 let main ~n ~workers ~hosts ~repeats ~csv =
-  let sequential =
-    if csv then None
-    else Some (Workload.fastest repeats (fun () -> Workload.sequential n))
-  in
   let t0 = Time_ns.now () in
   let%bind connections = Parallel.spawn ~hosts ~workers () in
   let spawned = seconds_since t0 in
@@ -46,13 +26,28 @@ let main ~n ~workers ~hosts ~repeats ~csv =
       workers
       (if workers = 1 then "" else "es")
       spawned (placement where);
-  let%bind ((total, seconds) as parallel) = parallel connections ~n ~repeats in
+  (* Workload's timing is synchronous, so it runs on a thread of its own, from
+     which each run of the workers blocks on the scheduler: on the scheduler
+     itself, the sequential runs would stop Async, and the connections'
+     heartbeats, for as long as they take. *)
+  let parallel () =
+    Thread_safe.block_on_async_exn (fun () -> Parallel.sum connections ~n)
+  in
+  let%bind outcome =
+    In_thread.run (fun () ->
+        if csv then `Csv (Workload.fastest repeats parallel)
+        else
+          `Compared
+            (Workload.measure ~repeats
+               ~sequential:(fun () -> Workload.sequential n)
+               ~parallel ()))
+  in
   let%bind () = Parallel.close connections in
-  match sequential with
-  | None ->
+  match outcome with
+  | `Csv (total, seconds) ->
       Stdlib.Printf.printf "%d,%d,%.6f\n%!" workers total seconds;
       return ()
-  | Some sequential ->
+  | `Compared (sequential, parallel) ->
       if
         Workload.report ~name:Parallel.name ~workers ~n ~repeats ~sequential
           ~parallel
@@ -88,8 +83,10 @@ let command =
             (local: this machine; the default)"
      and repeats =
        flag "-r"
-         (optional_with_default 1 (Positive.count "-r"))
-         ~doc:"REPEATS keep the fastest of REPEATS runs (default 1)"
+         (optional_with_default Workload.default_repeats (Positive.count "-r"))
+         ~doc:
+           (sprintf "REPEATS keep the fastest of REPEATS runs (default %d)"
+              Workload.default_repeats)
      and csv =
        flag "-csv" no_arg
          ~doc:

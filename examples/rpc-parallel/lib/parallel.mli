@@ -21,8 +21,12 @@ val spawn :
 val hosts : connection list -> string list Deferred.t
 (** The hostname each worker reports. *)
 
-val sum : connection list -> n:int -> int Deferred.t
-(** [Workload.sequential n], computed by the connected workers. *)
+val sum : ?chunks_per_worker:int -> connection list -> n:int -> int Deferred.t
+(** [Workload.sequential n], computed by the connected workers: the master cuts
+    [1..n] into [chunks_per_worker] (default 16) chunks per worker, and hands
+    each worker the next one as soon as it is done with the last. A worker
+    computes a chunk on a thread of its own ([In_thread.run]), so that it keeps
+    answering the connection's heartbeats however long the chunk. *)
 
 val close : connection list -> unit Deferred.t
 (** Closes the connections, which shuts the workers down. *)

@@ -4,9 +4,25 @@
 open! Core
 open Async
 
-val serve : unit -> (Tcp.Server.inet * int) Deferred.t
-(** Starts the server on 127.0.0.1 on a port the system picks; determined with
-    the server and its port once it listens. Stop it with [Tcp.Server.close]. *)
+val max_line : int
+(** The longest line the server reads (64 KiB): a client sending a longer one is
+    cut off. *)
+
+type server
+
+val serve : ?port:int -> unit -> server Deferred.t
+(** Starts the server on 127.0.0.1:[port] (by default a port the system picks)
+    and is determined once it listens. Each client's failure (a write to a
+    client that has left, a line longer than {!max_line}, a reset, an error of
+    its writer) is logged as one line on stderr and ends that client's
+    connection only. *)
+
+val port : server -> int
+(** The port the server listens on. *)
+
+val shutdown : server -> unit Deferred.t
+(** Closes the listening socket and every open connection, without waiting for a
+    client that does not read. *)
 
 val client : port:int -> id:int -> messages:int -> int Deferred.t
 (** Connects, sends [messages] lines one by one, and is determined with how many

@@ -38,7 +38,11 @@ module Sum_worker = struct
       let sum_range =
         C.create_rpc
           ~f:(fun ~worker_state:() ~conn_state:() (lo, hi) ->
-            return (Workload.sum_range ~lo ~hi))
+            (* on a thread of its own: run on the worker's scheduler, a chunk
+               longer than the heartbeat timeout (30 s by default) would stop
+               the worker's heartbeats, and the master would drop the
+               connection *)
+            In_thread.run (fun () -> Workload.sum_range ~lo ~hi))
           ~bin_input:Range.bin_t ~bin_output:Int.bin_t ()
 
       (* where the worker runs: its own answer, not where the master meant it to *)
@@ -89,9 +93,10 @@ let hosts connections =
       Sum_worker.Connection.run_exn connection ~f:Sum_worker.functions.host
         ~arg:())
 
-let sum connections ~n =
+let sum ?(chunks_per_worker = 16) connections ~n =
   let chunks =
-    Queue.of_list (Workload.chunks ~n ~count:(List.length connections * 16))
+    Queue.of_list
+      (Workload.chunks ~n ~count:(List.length connections * chunks_per_worker))
   in
   let%map partials =
     Deferred.List.map ~how:`Parallel connections ~f:(fun connection ->
