@@ -145,7 +145,7 @@ const refused = (port: number) =>
   });
 
 it("the echo starters declare their server mode, a flag taking a port", () => {
-  expect(servers.map(templateId)).toEqual(expect.arrayContaining(["lwt", "luv"]));
+  expect(servers.map(templateId)).toEqual(expect.arrayContaining(["async", "eio", "luv", "lwt"]));
   for (const m of servers) expect(m.run.flags[m.run.serve!.flag], templateId(m)).toBe("port");
 });
 
