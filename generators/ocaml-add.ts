@@ -5,7 +5,7 @@
  * They hold no file-system code: the caller gives the render.
  */
 import type { NodePlopAPI, PromptQuestion } from "node-plop";
-import type { Manifest } from "../src/catalog.js";
+import type { Template } from "../src/catalog.js";
 
 export interface AddAnswers {
   template: string;
@@ -15,14 +15,14 @@ export interface AddAnswers {
 
 export interface AddChoices {
   /** the templates that can be added */
-  templates: Manifest[];
+  templates: Template[];
   /** the project's opam packages */
   packages: string[];
   /** what the flags already answered: those questions are not asked */
   known: Partial<AddAnswers>;
 }
 
-const variantsOf = (templates: Manifest[], template: string | undefined) => templates.find((m) => m.name === template)?.variants ?? [];
+const variantsOf = (templates: Template[], template: string | undefined) => templates.find((m) => m.name === template)?.variants ?? [];
 
 export function registerAddChoices(plop: NodePlopAPI, { templates, packages, known }: AddChoices) {
   const width = Math.max(...templates.map((m) => m.name.length));

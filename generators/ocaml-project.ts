@@ -7,7 +7,7 @@
  * asked (plop's own bypass stops at the first conditional prompt, plop#226).
  */
 import type { NodePlopAPI, PromptQuestion } from "node-plop";
-import type { Manifest } from "../src/catalog.js";
+import type { Template } from "../src/catalog.js";
 
 export interface Answers {
   directory: string;
@@ -21,7 +21,7 @@ export interface Answers {
 }
 
 export interface GeneratorContext {
-  catalog: Manifest[];
+  catalog: Template[];
   /** What the flags already answered: those questions are not asked. */
   known: Partial<Answers>;
   /** The question offering to build the project, or undefined when a build cannot work here. */
@@ -36,11 +36,11 @@ export interface GeneratorContext {
 
 export const GENERATOR = "ocaml-project";
 
-const variantsOf = (catalog: Manifest[], answers: Partial<Answers>) => catalog.find((m) => m.name === answers.template)?.variants ?? [];
-const approachesOf = (catalog: Manifest[], answers: Partial<Answers>) => catalog.find((m) => m.name === answers.template)?.approaches ?? [];
+const variantsOf = (catalog: Template[], answers: Partial<Answers>) => catalog.find((m) => m.name === answers.template)?.variants ?? [];
+const approachesOf = (catalog: Template[], answers: Partial<Answers>) => catalog.find((m) => m.name === answers.template)?.approaches ?? [];
 
 // what tells the approaches apart first: the summary last, as the prompt cuts lines to the terminal's width
-const choiceLine = (m: Manifest, width: number) => `${m.name.padEnd(width)}  OCaml ≥ ${m.ocaml.padEnd(4)}  ${m.summary}`;
+const choiceLine = (m: Template, width: number) => `${m.name.padEnd(width)}  OCaml ≥ ${m.ocaml.padEnd(4)}  ${m.summary}`;
 /** A choice of several (variants, approaches): its name in a column as wide as the longest, then its summary. */
 const subChoice = (name: string, width: number, summary: string) => `${name.padEnd(width)}  ${summary}`;
 const widest = (names: string[]) => Math.max(...names.map((n) => n.length));

@@ -27,9 +27,9 @@ import {
   dependencyNames,
   findTemplate,
   loadCatalog,
-  type Manifest,
   type OpamDependency,
   type SystemDependency,
+  type Template,
   templateId,
 } from "./catalog.js";
 import { duneDependency, opamDependency } from "./dune/depends.js";
@@ -58,7 +58,7 @@ export interface AddRequest {
 }
 
 /** Why a template cannot be added to a project, if it cannot. */
-export function notAddable(m: Manifest): string | undefined {
+export function notAddable(m: Template): string | undefined {
   if (m.approaches || m.chosen)
     return `the ${m.name} template cannot be added to a project: it is a project of its own (a bench program over several approaches, each its own library). Generate it apart: create-ocaml-parallel DIR --template ${m.name}`;
   return undefined;
@@ -102,7 +102,7 @@ export interface FileEdit {
 
 export interface AddPlan {
   project: Project;
-  manifest: Manifest;
+  manifest: Template;
   /** `eio`, `domains-domainslib` */
   id: string;
   /** the package the approach joins */
@@ -139,9 +139,9 @@ export function planAdd(request: AddRequest, project = inspectProject(request.in
 }
 
 /** What the approach needs: the OCaml floor and its opam packages. */
-const dependenciesOf = (m: Manifest): OpamDependency[] => [{ name: "ocaml", constraints: [`>= ${m.ocaml}`] }, ...m.opam];
+const dependenciesOf = (m: Template): OpamDependency[] => [{ name: "ocaml", constraints: [`>= ${m.ocaml}`] }, ...m.opam];
 
-function byHand(m: Manifest, pkg: string, file: string, why: string, form: "dune" | "opam"): CreateError {
+function byHand(m: Template, pkg: string, file: string, why: string, form: "dune" | "opam"): CreateError {
   const lines = dependenciesOf(m).map((d) => `  ${form === "dune" ? duneDependency(d) : opamDependency(d)}`);
   const where = form === "dune" ? `the (depends ...) of package ${pkg} in ${file}` : `depends: [ ... ] in ${file}`;
   return new CreateError(
@@ -149,7 +149,7 @@ function byHand(m: Manifest, pkg: string, file: string, why: string, form: "dune
   );
 }
 
-function choosePackage(project: Project, wanted: string | undefined, m: Manifest): string {
+function choosePackage(project: Project, wanted: string | undefined, m: Template): string {
   const { packages } = project;
   const listed = packages.join(", ");
   if (packages.length === 0)
@@ -213,7 +213,7 @@ function chooseNames(scan: ProjectScan, pkg: string, id: string): { names: Proje
   }
 }
 
-function dependencyEdits(project: Project, pkg: string, m: Manifest): Pick<AddPlan, "edits" | "dependencies" | "notes"> {
+function dependencyEdits(project: Project, pkg: string, m: Template): Pick<AddPlan, "edits" | "dependencies" | "notes"> {
   const root = project.located.project;
   const deps = dependenciesOf(m);
   const opamPath = `${pkg}.opam`;

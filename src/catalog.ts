@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { CreateError } from "./errors.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
 import { dictOf, listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
+import { NEWEST_OCAML_MINOR } from "./versions.js";
 
 export const KINDS = ["io-concurrency", "multicore", "distributed"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -68,6 +69,7 @@ export interface AcrossHosts {
   expect: string;
 }
 
+/** A template's manifest as written: templates/NAME/template.json, checked by parseManifest. */
 export interface Manifest {
   name: string;
   title: string;
@@ -105,13 +107,20 @@ export interface Manifest {
   readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[]; tests: string };
   /** Flavours of the approach (the first is the default); each replaces the fields it gives. */
   variants?: VariantSpec[];
-  /** Set on a manifest resolved for one variant (see findTemplate): its name and extra layers. */
-  variant?: { name: string; layers: string[] };
   /** Files taken from other templates: output path → path under templates/. */
   borrow?: Record<string, string>;
   /** Parts the user picks several of (the compare template's approaches). */
   approaches?: ApproachSpec[];
-  /** Set on a manifest resolved for a choice of approaches (see findTemplate). */
+}
+
+/**
+ * A template resolved for one variant and one choice of approaches (findTemplate):
+ * what is rendered, built and added. A manifest without either is one too.
+ */
+export interface Template extends Manifest {
+  /** The variant chosen: its name and extra layers (its fields are merged in). */
+  variant?: { name: string; layers: string[] };
+  /** The approaches chosen (the compare template). */
   chosen?: ApproachSpec[];
 }
 
@@ -281,7 +290,7 @@ function distance(a: string, b: string): number {
  * The manifest called `name`, resolved for `variant` (default: its first) when it
  * has variants. An unknown name is an error that suggests the closest one.
  */
-export function findTemplate(catalog: Manifest[], name: string, variant?: string, approaches?: string[]): Manifest {
+export function findTemplate(catalog: Manifest[], name: string, variant?: string, approaches?: string[]): Template {
   const wanted = name.trim().toLowerCase();
   const found = catalog.find((m) => m.name === wanted);
   if (!found) {
@@ -327,7 +336,7 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
 }
 
 /** A template of several approaches, resolved for the chosen ones (default: its default ones). */
-function withApproaches(m: Manifest, names: string[] | undefined, catalog: Manifest[]): Manifest {
+function withApproaches(m: Template, names: string[] | undefined, catalog: Manifest[]): Template {
   const all = m.approaches ?? [];
   const valid = all.map((a) => a.name).join(", ");
   const wanted = names?.map((n) => n.trim().toLowerCase()).filter((n) => n !== "");
@@ -351,17 +360,17 @@ function withApproaches(m: Manifest, names: string[] | undefined, catalog: Manif
 }
 
 /** Every dune library a resolved template uses, its approaches' included. */
-export const librariesOf = (m: Manifest): string[] => [
+export const librariesOf = (m: Template): string[] => [
   ...new Set([...Object.values(m.dune).flat(), ...(m.chosen ?? []).flatMap((a) => a.libraries)]),
 ];
 
 /** Every template and variant, resolved: what the tests and the examples go through. */
-export function allTemplates(catalog = loadCatalog()): Manifest[] {
+export function allTemplates(catalog = loadCatalog()): Template[] {
   return catalog.flatMap((m) => (m.variants ?? [undefined]).map((v) => findTemplate(catalog, m.name, v?.name)));
 }
 
 /** A resolved template's name for folders and messages: `domains`, `domains-domainslib` (default variants go unnamed). */
-export function templateId(m: Manifest): string {
+export function templateId(m: Template): string {
   const base = loadCatalog().find((b) => b.name === m.name);
   return m.variant && base?.variants?.[0].name !== m.variant.name ? `${m.name}-${m.variant.name}` : m.name;
 }
@@ -379,17 +388,10 @@ export function dependencyNames(catalog = loadCatalog()): string[] {
   return [...new Set(names)];
 }
 
-export function runCommand(m: Manifest): string {
+export function runCommand(m: Template): string {
   return [m.run.command ?? "dune exec ./bin/main.exe --", ...m.run.args].join(" ");
 }
 
-/**
- * The newest OCaml the templates are built, tested and run on here (the forky toolchain):
- * what `--switch local` creates, and the generated CI's newest compiler beside the floor.
- */
-export const NEWEST_OCAML = "5.4.1";
-/** As setup-ocaml takes it: "5.4". */
-export const NEWEST_OCAML_MINOR = NEWEST_OCAML.split(".").slice(0, 2).join(".");
 /** opam-repository marks compilers below 4.12 unavailable on Apple silicon (GitHub's macos-latest). */
 const MACOS_ARM64_OCAML = "4.12";
 
@@ -407,7 +409,7 @@ export const floorText = (f: Floor) => `${f.proof === "proven" ? "proven" : "inf
  * The generated CI's jobs: on every OS the manifest lists, the floor and the newest OCaml
  * (as setup-ocaml takes them, "4.11", "5.4"), the floor only where opam has that compiler.
  */
-export function ciLegs(m: Manifest): { os: string; ocaml: string }[] {
+export function ciLegs(m: Template): { os: string; ocaml: string }[] {
   return m.platforms.ci.flatMap((os) => [
     ...(m.ocaml !== NEWEST_OCAML_MINOR && !(os.startsWith("macos") && newerMinor(MACOS_ARM64_OCAML, m.ocaml))
       ? [{ os, ocaml: m.ocaml }]

@@ -7,12 +7,13 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import Handlebars from "handlebars/runtime";
-import { ciLegs, floorText, type Manifest, NEWEST_OCAML_MINOR, runCommand, templatesDir } from "./catalog.js";
+import { ciLegs, floorText, runCommand, type Template, templatesDir } from "./catalog.js";
 import { duneDepends, opamDepends } from "./dune/depends.js";
 import { formatDune, isDuneFile } from "./dune/format.js";
 import type { Enclosing } from "./dune/workspace.js";
 import { oneLine, type ProjectNames } from "./names.js";
 import { templateSpec } from "./template-specs.js";
+import { DUNE_LANG, NEWEST_OCAML_MINOR, OCAMLFORMAT_VERSION } from "./versions.js";
 
 /** A double-quoted string for OCaml source and opam files. */
 export const quoted = (s: string) => `"${oneLine(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -56,15 +57,8 @@ function opamField(name: string, value: string): string {
   return value.startsWith("[") ? `${name}: [\n  ${value.slice(1, -1)}\n]` : `${name}:\n  ${value}`;
 }
 
-export const DUNE_LANG = "3.11";
-/**
- * The ocamlformat the generated code is formatted with, pinned in its `.ocamlformat`
- * (test/format.test.ts checks it is the toolchain's).
- */
-export const OCAMLFORMAT_VERSION = "0.29.0";
-
 export interface RenderInput {
-  manifest: Manifest;
+  manifest: Template;
   names: ProjectNames;
   /** `Name <email>` for dune-project's authors and maintainers. */
   author: string;
@@ -133,7 +127,7 @@ function* walk(dir: string, base = dir): Generator<string> {
 }
 
 /** The layers a manifest is made of, in rendering order: a later layer's file replaces an earlier one's. */
-export const layersOf = (m: Manifest) => ["_shared", ...m.layers, m.name, ...(m.variant?.layers ?? [])];
+export const layersOf = (m: Template) => ["_shared", ...m.layers, m.name, ...(m.variant?.layers ?? [])];
 
 /**
  * Writes the project into `destination` (which must exist) and returns the

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Kind, Manifest } from "./catalog.js";
+import type { Kind, Template } from "./catalog.js";
 import { CreateError } from "./errors.js";
 import { listOf, oneOf, optional, pattern, record, str } from "./validate.js";
 
@@ -67,7 +67,7 @@ const validate = record({
 });
 
 /** Reads and checks systems.json against the catalog: every name it gives must be a template. */
-export function loadSystems(catalog: Manifest[], path = file): Systems {
+export function loadSystems(catalog: Template[], path = file): Systems {
   const fail = (problem: string): never => {
     throw new CreateError(`${path}: ${problem}`);
   };

@@ -8,11 +8,11 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Options, ResultPromise } from "execa";
-import { librariesOf, type Manifest, NEWEST_OCAML, runCommand } from "./catalog.js";
+import { librariesOf, runCommand, type Template } from "./catalog.js";
 import { atRoot, enclosingDune } from "./dune/workspace.js";
 import { CreateError } from "./errors.js";
-import { DUNE_LANG } from "./render.js";
 import { shellCommand } from "./shell.js";
+import { DUNE_LANG, NEWEST_OCAML } from "./versions.js";
 
 export async function run(file: string, args: string[], options: Options = {}) {
   const { execa } = await import("execa");
@@ -127,7 +127,7 @@ const MINUTE = 60_000;
 const LOCAL_SWITCH_COMPILER = `ocaml.${NEWEST_OCAML}`;
 
 /** An --ocaml VERSION the template can use: a version number, at or above its floor. */
-export function checkSwitchCompiler(version: string, manifest: Manifest) {
+export function checkSwitchCompiler(version: string, manifest: Template) {
   if (!/^\d+\.\d+(\.\d+)?$/.test(version)) throw new CreateError(`--ocaml takes a version such as 5.3.0, not "${version}"`);
   if (compareVersions(version, manifest.ocaml) < 0)
     throw new CreateError(`--ocaml ${version} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`);
@@ -144,7 +144,7 @@ const opamCommands = (dir: string) =>
  * with dune alone. A build that cannot work is a CreateError (exit 1) saying
  * why and what to do, raised before anything runs.
  */
-export function buildMode(tools: Tools, manifest: Manifest, dir: string, switchMode?: SwitchMode): BuildReport["with"] {
+export function buildMode(tools: Tools, manifest: Template, dir: string, switchMode?: SwitchMode): BuildReport["with"] {
   const missing = manifest.system.filter((s) => s.command && !onPath(s.command));
   if (missing.length)
     throw new CreateError(
@@ -170,7 +170,7 @@ export function buildMode(tools: Tools, manifest: Manifest, dir: string, switchM
       : "opam-current";
   if (mode === "opam-current" && !tools.opamSwitch)
     throw new CreateError(
-      "opam has no current switch: pass --switch local to create one in the project, or create one (opam switch create 5.4.1)",
+      `opam has no current switch: pass --switch local to create one in the project, or create one (opam switch create ${NEWEST_OCAML})`,
     );
   // a local switch brings its own compiler and dune; otherwise those here must be recent enough
   if (mode === "opam-local") return mode;
@@ -199,7 +199,7 @@ const detected = new Map<string, Promise<Tools>>();
  * The question offering to build after writing, or undefined when the build
  * could not work here (the commands printed after writing then say what would).
  */
-export async function buildOffer(manifest: Manifest, cwd: string): Promise<{ message: string; default: boolean } | undefined> {
+export async function buildOffer(manifest: Template, cwd: string): Promise<{ message: string; default: boolean } | undefined> {
   if (!detected.has(cwd)) detected.set(cwd, detectTools(cwd));
   const tools = await detected.get(cwd)!;
   try {
@@ -213,7 +213,7 @@ export async function buildOffer(manifest: Manifest, cwd: string): Promise<{ mes
 }
 
 /** The dune libraries and ppx rewriters of `manifest` that `dune installed-libraries` does not list. */
-async function librariesMissing(dir: string, manifest: Manifest): Promise<string[]> {
+async function librariesMissing(dir: string, manifest: Template): Promise<string[]> {
   const r = await run("dune", ["installed-libraries", "--root", dir], { cwd: dir, timeout: 60_000 });
   const installed = new Set(
     String(r.stdout)
@@ -228,7 +228,7 @@ async function librariesMissing(dir: string, manifest: Manifest): Promise<string
  * and, with `run`, the starter; each step's output goes to `_build/create-ocaml-parallel.log`.
  * A build that cannot work here (see buildMode) is a CreateError (exit 1); a failing step, exit 2.
  */
-export async function buildProject(dir: string, manifest: Manifest, options: BuildOptions = {}): Promise<BuildReport> {
+export async function buildProject(dir: string, manifest: Template, options: BuildOptions = {}): Promise<BuildReport> {
   const tools = await detectTools(dir);
   const mode = buildMode(tools, manifest, dir, options.switchMode);
   if (options.ocaml !== undefined) checkSwitchCompiler(options.ocaml, manifest);

@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { addableTemplates } from "../src/add.js";
-import { allTemplates, librariesOf, loadCatalog, type Manifest, templateId } from "../src/catalog.js";
+import { allTemplates, librariesOf, loadCatalog, type Template, templateId } from "../src/catalog.js";
 import { outputOf, repo, runCli, snapshot } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, keepForkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -29,7 +29,7 @@ const installed = new Set(
     .map((l) => l.split(" ")[0]),
 );
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
-const missing = (m: Manifest) => librariesOf(m).filter((l) => !WITH_OCAML.has(l) && !installed.has(l));
+const missing = (m: Template) => librariesOf(m).filter((l) => !WITH_OCAML.has(l) && !installed.has(l));
 
 const addable = new Set(addableTemplates().map((m) => m.name));
 /** Every template and variant `add` can bring, by id (domains-domainslib). */
@@ -78,7 +78,7 @@ async function addTo(dir: string, args: string[]) {
  * Adds `m` to the project at [outside, inside] and checks everything: returns the
  * result and the files before, for the caller's checks of what changed.
  */
-async function addAndCheck(outside: string, inside: string, m: Manifest, extra: string[] = [], user = "") {
+async function addAndCheck(outside: string, inside: string, m: Template, extra: string[] = [], user = "") {
   const lint = () => inForky(`cd ${inside} && for f in *.opam; do opam lint "$f" 2>&1; done`);
   const lintBefore = await lint();
   const before = files(outside);

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, type Manifest, runCommand, templateId } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { debianToolchain, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -36,7 +36,7 @@ const compareHere = findTemplate(
   approaches.filter((a) => here(a.libraries)).map((a) => a.name),
 );
 const templates = [...allTemplates(catalog).filter((m) => m.name !== "compare"), compareHere];
-const buildable = (m: Manifest) => here(librariesOf(m));
+const buildable = (m: Template) => here(librariesOf(m));
 
 const left = templates
   .filter((m) => !buildable(m))

@@ -8,7 +8,7 @@
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Manifest } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Template } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyBuildable, forkyHasSources, forkyRoot, forkyWorkDir, inForky, installCliInForky, keepForkyWorkDir, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -31,10 +31,10 @@ if (!sourcesGiven)
     `e2e: ${FROM_SOURCES.join(", ")} are only parsed and linted: their libraries are not in Debian. Give the toolchain the folder of their source archives (OCAML_SOURCES=DIR npm test; see README) to build and run them.`,
   );
 
-const libraries = (m: Manifest) => librariesOf(m);
+const libraries = (m: Template) => librariesOf(m);
 
 /** Generates `template` inside the chroot; returns the folder inside it and the .opam as written. */
-async function generate(m: Manifest, extra: string[] = []) {
+async function generate(m: Template, extra: string[] = []) {
   const [outside, inside] = forkyWorkDir(root, `${templateId(m)}-`);
   // kept when the test fails, to look at
   onTestFinished(({ task }) => {
@@ -68,7 +68,7 @@ const BAD_VALUES = {
 } as const;
 
 /** Every flag of the starter, with every bad value: refused the same way, and nothing hangs. */
-async function refusesBadFlags(manifest: Manifest, inside: string) {
+async function refusesBadFlags(manifest: Template, inside: string) {
   const cases = Object.entries(manifest.run.flags).flatMap(([flag, kind]) => BAD_VALUES[kind].map((value) => [flag, value]));
   expect(cases.length).toBeGreaterThan(0);
   const script = cases

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { allTemplates, loadCatalog, templateId } from "../src/catalog.js";
 import { formatDune } from "../src/dune/format.js";
 import { nameProblem } from "../src/names.js";
-import { OCAMLFORMAT_VERSION } from "../src/render.js";
+import { OCAMLFORMAT_VERSION } from "../src/versions.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 

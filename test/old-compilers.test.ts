@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, type Manifest, runCommand, templateId } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog.js";
 import { outputOf, runCli, tempDir } from "./helpers/cli.js";
 import { debianToolchain, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -51,7 +51,7 @@ function place(ocaml: string) {
 }
 
 /** Generates `m` into the compiler's place, its dune lang lowered to the local dune's. */
-async function generateFor(m: Manifest, ocaml: string) {
+async function generateFor(m: Template, ocaml: string) {
   const p = place(ocaml)!;
   const [outside, inside] = p.dir();
   const flags = [
@@ -66,7 +66,7 @@ async function generateFor(m: Manifest, ocaml: string) {
 
 const catalog = loadCatalog();
 const units = [...allTemplates(catalog), findTemplate(catalog, "compare", undefined, ["domains", "threads"])];
-const id = (m: Manifest) => (m.chosen ? `compare --approaches ${m.chosen.map((a) => a.name).join(",")}` : templateId(m));
+const id = (m: Template) => (m.chosen ? `compare --approaches ${m.chosen.map((a) => a.name).join(",")}` : templateId(m));
 const claims = units.flatMap((m) => [
   ...[...m.floor.note.matchAll(/built, tested and run on (\d+\.\d+\.\d+)/g)].map((c) => ({ m, ocaml: c[1], fails: undefined })),
   ...[...m.floor.note.matchAll(/fails on (\d+\.\d+\.\d+) \(([^)]+)\)/g)].map((c) => ({ m, ocaml: c[1], fails: c[2] })),
@@ -88,7 +88,7 @@ const librariesAt: Record<string, Set<string>> = {
 };
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix"]);
 // a build needs the template's libraries there: mpi's ocamlmpi comes from the source folder (OCAML_SOURCES)
-const buildableAt = (m: Manifest, ocaml: string) => librariesOf(m).every((l) => WITH_OCAML.has(l) || librariesAt[ocaml]?.has(l));
+const buildableAt = (m: Template, ocaml: string) => librariesOf(m).every((l) => WITH_OCAML.has(l) || librariesAt[ocaml]?.has(l));
 
 describe("floors", () => {
   it("a proven floor is a compiler the tests build on, and names it; an inferred one cannot be built here", () => {

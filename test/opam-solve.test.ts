@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { file as depextsFile, derive, opamRoots } from "../scripts/depexts.mjs";
 // @ts-expect-error: plain .mjs scripts, shared with `node scripts/depexts.mjs`
 import { compilerReleases, PLATFORMS, prepareSnapshot, snapshotFolder, solve } from "../scripts/opam-snapshot.mjs";
-import { allTemplates, ciLegs, findTemplate, loadCatalog, type Manifest, newerMinor, templateId } from "../src/catalog.js";
+import { allTemplates, ciLegs, findTemplate, loadCatalog, newerMinor, type Template, templateId } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -48,7 +48,7 @@ const compare = (names: string[]) => ({
   m: findTemplate(catalog, "compare", undefined, names),
   args: ["--approaches", names.join(",")],
 });
-const units: { id: string; m: Manifest; args: string[] }[] = [
+const units: { id: string; m: Template; args: string[] }[] = [
   ...allTemplates(catalog).map((m) => ({ id: templateId(m), m, args: m.variant ? ["--variant", m.variant.name] : [] })),
   compare(["parmap", "parany"]),
   compare(["domains", "threads"]),

@@ -5,7 +5,8 @@ import { findTemplate, loadCatalog } from "../src/catalog.js";
 import { duneDepends, opamDepends } from "../src/dune/depends.js";
 import { formatDune } from "../src/dune/format.js";
 import { projectNames } from "../src/names.js";
-import { article, markdown, OCAMLFORMAT_VERSION, outputPath, quoted, renderProject, yaml } from "../src/render.js";
+import { article, markdown, outputPath, quoted, renderProject, yaml } from "../src/render.js";
+import { OCAMLFORMAT_VERSION } from "../src/versions.js";
 import { tempDir } from "./helpers/cli.js";
 
 const names = projectNames("my-app");

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { dependencyNames } from "../src/catalog.js";
 import { CreateError } from "../src/errors.js";
-import { create } from "../src/index.js";
+import { create } from "../src/create.js";
 import { nameProblem, normaliseName, oneLine } from "../src/names.js";
 import { cliPath, outputOf, repo, runCli, snapshot, tempDir } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";

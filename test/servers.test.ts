@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, runCommand, templateId, type Manifest } from "../src/catalog.js";
+import { allTemplates, runCommand, templateId, type Template } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyBuildable, forkyRoot, forkyWorkDir, inForky, keepForkyWorkDir, removeForkyWorkDirs, spawnInForky } from "./helpers/forky.js";
 
@@ -98,7 +98,7 @@ function descendant(pid: number, name: string): number | undefined {
 }
 
 /** Starts the built server on a free port; resolves once it printed its line. Killed (its whole process group) when the test ends. */
-async function start(m: Manifest, project: string) {
+async function start(m: Template, project: string) {
   const port = await freePort();
   // the built executable, not `dune exec`: the signals must reach the server itself
   const command = runCommand(m).replace("dune exec ./bin/main.exe --", "./_build/default/bin/main.exe");

@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCatalog, type Manifest } from "../src/catalog.js";
+import { loadCatalog, type Template } from "../src/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
 import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -66,7 +66,7 @@ describe.skipIf(why)("two hosts", () => {
     loadCatalog()
       .filter((m) => m.run.acrossHosts)
       .map((m) => [m.name, m] as const),
-  )("%s", (_, manifest: Manifest) => {
+  )("%s", (_, manifest: Template) => {
     it("runs across both hosts exactly as its README says, and the answer agrees", async () => {
       const across = manifest.run.acrossHosts!;
       const [outside, inside] = forkyWorkDir(root, `${manifest.name}-2h-`);

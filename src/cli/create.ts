@@ -4,14 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { findTemplate, loadCatalog, type Manifest, runCommand } from "../catalog.js";
+import { findTemplate, loadCatalog, runCommand, type Template } from "../catalog.js";
 import { CreateError } from "../errors.js";
-import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "../index.js";
-import { DUNE_LANG } from "../render.js";
+import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "../create.js";
 import { shellWord } from "../shell.js";
 import { loadSystems, systemsListing } from "../systems.js";
 import { canPrompt, forLocale, movesCursor, noPrompt } from "../terminal.js";
 import { type BuildReport, buildOffer, buildProject, checkSwitchCompiler, type StepResult, type SwitchMode } from "../toolchain.js";
+import { DUNE_LANG } from "../versions.js";
 import { type FlagSpec, parseFlags, spelling } from "./flags.js";
 import type { Progress } from "./main.js";
 import { again, type Out } from "./output.js";
@@ -91,7 +91,7 @@ function parseArgs(argv: string[]) {
   } as Record<string, unknown> & { directory?: string; template?: string };
 }
 
-function listing(catalog: Manifest[]): string {
+function listing(catalog: Template[]): string {
   const width = Math.max(...catalog.map((m) => m.name.length));
   const floor = Math.max(...catalog.map((m) => m.ocaml.length)) + "OCaml ≥ ".length;
   return (

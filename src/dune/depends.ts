@@ -2,7 +2,7 @@
  * Dependencies as dune writes them, in dune-project's `(depends ...)` and in the
  * `.opam` it generates from it: one printer each, for `create` and `add`.
  */
-import type { Manifest, OpamDependency } from "../catalog.js";
+import type { OpamDependency, Template } from "../catalog.js";
 
 /** A dependency as dune-project writes it: `(eio_main (>= 1.3))`; format.ts lays it out. */
 export function duneDependency(d: OpamDependency): string {
@@ -18,20 +18,20 @@ export function opamDependency(d: OpamDependency): string {
 }
 
 /** A generated project's dependencies: the OCaml floor, dune, the template's packages. */
-const projectDependencies = (m: Manifest): OpamDependency[] => [
+const projectDependencies = (m: Template): OpamDependency[] => [
   { name: "ocaml", constraints: [`>= ${m.ocaml}`] },
   { name: "dune", constraints: [] },
   ...m.opam,
 ];
 
 /** The `(depends ...)` body of a generated dune-project (format.ts lays the file out). */
-export const duneDepends = (m: Manifest) =>
+export const duneDepends = (m: Template) =>
   projectDependencies(m)
     .map((d) => `  ${duneDependency(d)}`)
     .join("\n");
 
 /** The `depends: [...]` body dune writes into the .opam from the same dependencies: dune itself at the project's `(lang dune)`. */
-export const opamDepends = (m: Manifest, duneLang: string) =>
+export const opamDepends = (m: Template, duneLang: string) =>
   projectDependencies(m)
     .map((d) => `  ${opamDependency(d.name === "dune" ? { ...d, constraints: [`>= ${duneLang}`] } : d)}`)
     .join("\n");

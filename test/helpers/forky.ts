@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { librariesOf, type Manifest } from "../../src/catalog.js";
+import { librariesOf, type Template } from "../../src/catalog.js";
 import { repo } from "./cli.js";
 
 const script = join(repo, "scripts/forky-toolchain.sh");
@@ -58,7 +58,7 @@ export function debianToolchain(suite: "trixie" | "bullseye") {
 const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"]);
 
 /** Whether a template's libraries are all in the chroot (findlib's list, read once when called). */
-export function forkyBuildable(): (m: Manifest) => boolean {
+export function forkyBuildable(): (m: Template) => boolean {
   const installed = new Set(
     execFileSync("bash", [script, "run", "ocamlfind", "list"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
       .split("\n")

@@ -1,22 +1,21 @@
 /**
- * The programmatic API, used by the CLI and the tests: validate a request,
- * then write the project through the plop generator.
+ * Creating a project: check a request (the place, the names, the template),
+ * then write it through the given render (the plop generator's action in a
+ * terminal), then git init; and the commands to run next.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, resolve } from "node:path";
-import { dependencyNames, findTemplate, loadCatalog, type Manifest, runCommand } from "./catalog.js";
+import { dependencyNames, findTemplate, loadCatalog, runCommand, type Template } from "./catalog.js";
 import { type Enclosing, enclosingDune, enclosingNote } from "./dune/workspace.js";
 import { CreateError } from "./errors.js";
-import { filesBelowSorted, inspectTarget, type Target, writeProject } from "./generate.js";
+import { filesBelowSorted, inspectTarget, type Target, writeProject } from "./target.js";
 import { initRepository } from "./git.js";
 import { undoable } from "./interrupt.js";
 import { nameProblem, normaliseName, oneLine, type ProjectNames, projectNames } from "./names.js";
-import { DUNE_LANG, renderProject } from "./render.js";
+import { renderProject } from "./render.js";
 import { compareVersions, installedTools } from "./toolchain.js";
-
-export { findTemplate, loadCatalog } from "./catalog.js";
-export { CreateError } from "./errors.js";
+import { DUNE_LANG } from "./versions.js";
 
 export const DEFAULT_AUTHOR = "Author Name <author@example.com>";
 
@@ -38,7 +37,7 @@ export interface CreateRequest {
 
 export interface Plan {
   target: Target;
-  manifest: Manifest;
+  manifest: Template;
   names: ProjectNames;
   author: string;
   /** The dune project or workspace the target is inside, if any: the project then gets a dune-workspace file. */
@@ -135,7 +134,7 @@ export async function create(
  * not), else a recent enough dune alone, else how to get opam. `root`: the
  * project is inside another dune workspace, so dune is told where its root is.
  */
-export function nextCommands(m: Manifest, tools: Awaited<ReturnType<typeof installedTools>>, root: boolean): string[] {
+export function nextCommands(m: Template, tools: Awaited<ReturnType<typeof installedTools>>, root: boolean): string[] {
   const dune = (command: string) => (root ? command.replace(/^dune (\w+)/, "dune $1 --root .") : command);
   const build = [dune("dune build"), dune("dune test"), dune(runCommand(m))];
   if (!tools.opam && tools.dune && compareVersions(tools.dune, DUNE_LANG) >= 0) return build;
