@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { findTemplate, loadCatalog, runCommand, type Template } from "../catalog.js";
-import { CreateError } from "../errors.js";
 import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "../create.js";
+import { CreateError } from "../errors.js";
 import { shellWord } from "../shell.js";
 import { loadSystems, systemsListing } from "../systems.js";
 import { canPrompt, forLocale, movesCursor, noPrompt } from "../terminal.js";
