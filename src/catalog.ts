@@ -6,12 +6,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateError } from "./errors.js";
+import { KINDS, type Kind } from "./kinds.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
 import { dictOf, listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
 import { NEWEST_OCAML_MINOR } from "./versions.js";
 
-export const KINDS = ["io-concurrency", "multicore", "distributed"] as const;
-export type Kind = (typeof KINDS)[number];
+export { KINDS, type Kind } from "./kinds.js";
 
 /** An opam dependency: `constraints` like `[">= 1.3", "< 2.0"]`; `test` for `{with-test}`. */
 export interface OpamDependency {

@@ -82,7 +82,6 @@ interface Member {
 
 export interface OpamDepends {
   open: Token;
-  close: Token;
   members: Member[];
   /** members and comments, in order: the list's layout */
   elements: { start: number; end: number; lineComment: boolean }[];
@@ -167,7 +166,7 @@ export function readOpamDepends(text: string): OpamDepends | undefined {
       i = next;
     } else throw new UnsafeEdit(`depends: has ${t.text} where a package name was expected, ${at()}`);
   }
-  return { open, close: tokens[end], members, elements };
+  return { open, members, elements };
 }
 
 const compact = (text: string, m: Member) => text.slice(m.start, m.end).replace(/\s+/g, " ").replace(/\{ /g, "{").replace(/ \}/g, "}");

@@ -19,17 +19,10 @@ import { DUNE_LANG, NEWEST_OCAML_MINOR, OCAMLFORMAT_VERSION } from "./versions.j
 export const quoted = (s: string) => `"${oneLine(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 /** A double-quoted dune string: as OCaml's, and `%{` (a dune variable) escaped. */
 export const duneQuoted = (s: string) => quoted(s).replace(/%\{/g, "\\%{");
-/** Markdown text with its punctuation escaped, so a name renders as itself. */
-export const markdown = (s: string) => oneLine(s).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, "\\$&");
-/** A YAML double-quoted scalar (JSON strings are YAML). */
-export const yaml = (s: string) => JSON.stringify(oneLine(s));
 
 const engine = Handlebars.create();
 // Helper names must not be data fields: `{{ocaml}}` would call a helper called ocaml.
-engine.registerHelper("quote", quoted);
 engine.registerHelper("duneQuote", duneQuoted);
-engine.registerHelper("md", markdown);
-engine.registerHelper("yaml", yaml);
 engine.registerHelper("join", (list: string[]) => list.join(" "));
 engine.registerHelper("opamField", (name: string, value: string) => opamField(name, quoted(value)));
 engine.registerHelper("opamList", (name: string, value: string) => opamField(name, `[${quoted(value)}]`));

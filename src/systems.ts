@@ -6,8 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Kind, Template } from "./catalog.js";
+import type { Template } from "./catalog.js";
 import { CreateError } from "./errors.js";
+import { KINDS, type Kind } from "./kinds.js";
 import { listOf, oneOf, optional, pattern, record, str } from "./validate.js";
 
 export const STATUSES = ["maintained", "low activity", "dormant", "dead"] as const;
@@ -53,7 +54,7 @@ const validate = record({
     record({
       name: pattern(/^[a-z][a-z0-9_-]*$/, "a lower-case name"),
       title: str,
-      kind: oneOf(["io-concurrency", "multicore", "distributed"]),
+      kind: oneOf(KINDS),
       status: oneOf(STATUSES),
       latest: str,
       ocaml: ocamlBounds,

@@ -5,7 +5,7 @@ import { findTemplate, loadCatalog } from "../src/catalog.js";
 import { duneDepends, opamDepends } from "../src/dune/depends.js";
 import { formatDune } from "../src/dune/format.js";
 import { projectNames } from "../src/names.js";
-import { article, markdown, outputPath, quoted, renderProject, yaml } from "../src/render.js";
+import { article, outputPath, quoted, renderProject } from "../src/render.js";
 import { OCAMLFORMAT_VERSION } from "../src/versions.js";
 import { tempDir } from "./helpers/cli.js";
 
@@ -16,12 +16,6 @@ describe("escaping free text for its target", () => {
   it("quotes for OCaml, dune and opam, on one line", () => {
     expect(quoted('A "B" \\ C')).toBe('"A \\"B\\" \\\\ C"');
     expect(quoted("a\nb\r\tc")).toBe('"a b c"');
-  });
-  it("escapes Markdown punctuation", () => {
-    expect(markdown("*x* [y](z) <b>")).toBe("\\*x\\* \\[y\\]\\(z\\) \\<b\\>");
-  });
-  it("writes YAML double-quoted scalars", () => {
-    expect(yaml('a: "b"\n')).toBe('"a: \\"b\\""');
   });
 });
 
