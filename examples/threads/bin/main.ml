@@ -31,15 +31,15 @@ let () =
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     usage;
   let sequential, parallel =
-    Workload.measure ~repeats:!repeats
-      ~sequential:(fun () -> Workload.sequential !n)
-      ~parallel:(fun () -> Parallel.sum ~workers:!workers ~n:!n)
-      ()
+    Parallel.with_workers ~workers:!workers (fun threads ->
+        Workload.measure ~repeats:!repeats
+          ~sequential:(fun () -> Workload.sequential !n)
+          ~parallel:(fun () -> Parallel.sum threads ~n:!n)
+          ())
   in
   let agree =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n ~repeats:!repeats
-      ~sequential
-      ~parallel
+    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n
+      ~repeats:!repeats ~sequential ~parallel
   in
   print_endline
     "  (CPU work: threads take turns on the runtime lock, so no speedup)";
