@@ -1,11 +1,23 @@
 (** Every approach of this comparison. *)
 
 module type APPROACH = sig
+  type t
+  (** Running workers: a pool, or the count for libraries that start their
+      workers at each call. *)
+
   val name : string
   (** How it runs in parallel, for the report. *)
 
-  val sum : workers:int -> n:int -> int
-  (** [sum ~workers ~n] must equal [Workload.sequential n]. *)
+  val default_workers : unit -> int
+  (** How many workers it runs by default (one per core, mostly). *)
+
+  val with_workers : workers:int -> (t -> 'a) -> 'a
+  (** [with_workers ~workers f] starts the workers, runs [f] with them and
+      releases them when [f] returns or raises. Raises [Invalid_argument] if
+      [workers < 1], or if the library refuses that many. *)
+
+  val sum : t -> n:int -> int
+  (** [sum t ~n] must equal [Workload.sequential n]. *)
 end
 
 type approach =
@@ -16,11 +28,16 @@ type approach =
           [executable] under [_build/default/]: [command] starts it, with
           ["EXE"] standing for its path and ["WORKERS"] for the count. Given
           [-n N -r R -csv], it prints [WORKERS,ANSWER,SECONDS]: the fastest of
-          its [R] runs, timed by itself, without its start-up. *)
+          its [R] runs after a warm-up, timed by itself, without its start-up.
+      *)
 
 val all : (string * approach) list
 (** Short name and implementation, in the order they run. *)
 
 val run : approach -> workers:int -> n:int -> repeats:int -> int * float
-(** The answer and the fastest time of [repeats] runs. Raises [Failure] with the
-    reason when a program is not built, does not start or fails. *)
+(** The answer and the fastest time of [repeats] runs after a discarded warm-up.
+    A library's workers start ([with_workers]) before the first run and serve
+    them all, so no time includes their start-up. Raises [Invalid_argument] when
+    the approach refuses this many workers (Parany: more than cores), and
+    [Failure] with the reason when a program is not built, does not start or
+    fails. *)

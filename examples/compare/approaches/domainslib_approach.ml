@@ -1,28 +1,53 @@
 (* The same workload on domainslib's work-stealing pool.
 
-   A pool starts its domains once and reuses them for every task, so it suits
-   many small tasks where a [Domain.spawn] per task would cost too much.
-   [Task.parallel_for_reduce] splits the chunk indices among the pool's domains
-   (stealing work from busy ones) and adds the partial sums. Every [Task.await]
-   and [parallel_for*] must run inside [Task.run], and the pool must be torn
-   down, or its domains keep the program alive. *)
+   A pool starts its domains once and reuses them for every task, so the
+   program sets one up ([with_workers]) and passes it to everything that runs
+   in parallel. Two ways to split the work on it: [Task.parallel_for_reduce]
+   hands the chunk indices out among the pool's domains and combines their
+   partial sums ([sum]); [Task.async] and [Task.await] do it by hand, a
+   recursive fork-join over halves of the chunks ([fork_join_sum]) that an
+   idle domain steals from a busy one. Either must run inside [Task.run]. *)
 
 module T = Domainslib.Task
+
+type t = { pool : T.pool; workers : int }
 
 let name = "domainslib Task.parallel_for_reduce"
 let default_workers () = Domain.recommended_domain_count ()
 
-let sum ~workers ~n =
-  if workers < 1 then invalid_arg "Parallel.sum: workers must be >= 1";
-  let chunks = Array.of_list (Workload.chunks ~n ~count:(workers * 16)) in
+let with_workers ~workers f =
+  if workers < 1 then
+    invalid_arg
+      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
   (* the calling domain works too: the pool adds workers - 1 domains *)
   let pool = T.setup_pool ~num_domains:(workers - 1) () in
   Fun.protect
     ~finally:(fun () -> T.teardown_pool pool)
-    (fun () ->
-      T.run pool (fun () ->
-          T.parallel_for_reduce pool ( + ) 0 ~start:0
-            ~finish:(Array.length chunks - 1)
-            ~body:(fun i ->
-              let lo, hi = chunks.(i) in
-              Workload.sum_range ~lo ~hi)))
+    (fun () -> f { pool; workers })
+
+let chunks ~workers ~n =
+  Array.of_list (Workload.chunks ~n ~count:(workers * 16))
+
+let sum { pool; workers } ~n =
+  let chunks = chunks ~workers ~n in
+  T.run pool (fun () ->
+      T.parallel_for_reduce pool ( + ) 0 ~start:0
+        ~finish:(Array.length chunks - 1)
+        ~body:(fun i ->
+          let lo, hi = chunks.(i) in
+          Workload.sum_range ~lo ~hi))
+
+let fork_join_sum { pool; workers } ~n =
+  let chunks = chunks ~workers ~n in
+  (* the sum of chunks first .. last - 1 *)
+  let rec go first last =
+    if last - first = 1 then
+      let lo, hi = chunks.(first) in
+      Workload.sum_range ~lo ~hi
+    else
+      let middle = (first + last) / 2 in
+      let left = T.async pool (fun () -> go first middle) in
+      let right = go middle last in
+      T.await pool left + right
+  in
+  T.run pool (fun () -> go 0 (Array.length chunks))

@@ -238,7 +238,7 @@ let svg ~caption ~sequential ~max_workers rows =
 let () =
   let n = ref Workload.default_size in
   let max_workers = ref (Domain.recommended_domain_count ()) in
-  let repeats = ref 1 in
+  let repeats = ref Workload.default_repeats in
   let format = ref `Text in
   let chart = ref (Some "speedup.svg") in
   Arg.parse
@@ -250,7 +250,8 @@ let () =
           !max_workers );
       ( "-r",
         Positive.count "-r" repeats,
-        "REPEATS  keep the fastest of REPEATS runs" );
+        Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
+          !repeats );
       ("--csv", Arg.Unit (fun () -> format := `Csv), " print CSV");
       ("--markdown", Arg.Unit (fun () -> format := `Markdown), " print Markdown");
       ( "--svg",
@@ -262,6 +263,8 @@ let () =
     "bench [-n SIZE] [-w WORKERS] [-r REPEATS] [--csv | --markdown] [--svg \
      FILE | --no-svg]";
   let expected, sequential =
+    (* timed as the approaches are: a warm-up, then the fastest of -r runs *)
+    ignore (Workload.sequential !n);
     Workload.fastest !repeats (fun () -> Workload.sequential !n)
   in
   let baseline =
@@ -275,14 +278,19 @@ let () =
   let rows =
     List.concat_map
       (fun (approach, how) ->
-        List.init !max_workers (fun i ->
-            let workers = i + 1 in
+        List.init !max_workers (fun i -> i + 1)
+        |> List.filter_map (fun workers ->
             match All_approaches.run how ~workers ~n:!n ~repeats:!repeats with
             | answer, seconds ->
-                { approach; workers; seconds; correct = answer = expected }
+                Some { approach; workers; seconds; correct = answer = expected }
+            | exception Invalid_argument reason ->
+                (* this many did not run: no row, rather than a wrong one *)
+                Printf.eprintf "%s: %d workers refused: %s\n%!" approach workers
+                  reason;
+                None
             | exception Failure reason ->
                 prerr_endline (approach ^ ": " ^ reason);
-                { approach; workers; seconds = Float.nan; correct = false }))
+                Some { approach; workers; seconds = Float.nan; correct = false }))
       All_approaches.all
   in
   if !format = `Text then (

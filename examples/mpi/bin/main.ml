@@ -1,33 +1,52 @@
 (* Run with [mpirun -np N ./_build/default/bin/main.exe]: every rank runs this
-   program. Rank 0 also times the sequential answer, then all ranks compute
-   the parallel one together and rank 0 reports. *)
+   program. Rank 0 times the sequential answer and the parallel one in turn;
+   for each parallel run it tells the other ranks to start, and all ranks
+   compute it together, then rank 0 reports. *)
 
 open Mpi_starter
 
-(* Every rank runs it, [repeats] times: the fastest run's time. *)
-let parallel ~n ~repeats =
-  let run () =
-    (* start together, so that the time is the slowest rank's *)
-    Mpi.barrier Mpi.comm_world;
-    let t0 = Mpi.wtime () in
-    let total = Parallel.sum ~n in
-    (total, Mpi.wtime () -. t0)
-  in
-  let total, first = run () in
-  let best = ref first in
-  for _ = 2 to repeats do
-    best := Float.min !best (snd (run ()))
-  done;
-  (total, !best)
+let comm = Mpi.comm_world
+let start_tag = 0
+
+(* Rank 0's word to the others: 1 before each parallel run, 0 when done. *)
+let tell_others word =
+  for rank = 1 to Parallel.size () - 1 do
+    Mpi.send_int word rank start_tag comm
+  done
+
+(* The other ranks wait for the word without using a core: Open MPI's blocking
+   receive and its collectives poll the network in a loop, which would slow
+   rank 0's sequential runs down and inflate the baseline. Polling every
+   millisecond costs at most that much per parallel run. *)
+let rec word_from_rank_0 () =
+  match Mpi.iprobe 0 start_tag comm with
+  | Some _ -> Mpi.receive_int 0 start_tag comm
+  | None ->
+      Unix.sleepf 0.001;
+      word_from_rank_0 ()
+
+let rec follow ~n =
+  if word_from_rank_0 () = 1 then (
+    ignore (Parallel.sum ~n : int);
+    follow ~n)
+
+(* at rank 0: one parallel run, timed from its start to the total's arrival,
+   that is, the slowest rank's *)
+let parallel ~n () =
+  tell_others 1;
+  Parallel.sum ~n
 
 let () =
-  let n = ref Workload.default_size and repeats = ref 1 and csv = ref false in
+  let n = ref Workload.default_size
+  and repeats = ref Workload.default_repeats
+  and csv = ref false in
   Arg.parse
     [
       ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-r",
         Positive.count "-r" repeats,
-        "REPEATS  keep the fastest of REPEATS runs (default 1)" );
+        Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
+          !repeats );
       ( "-csv",
         Arg.Set csv,
         " print only RANKS,ANSWER,SECONDS of the parallel run (for the compare \
@@ -36,23 +55,27 @@ let () =
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     "mpirun -np RANKS main.exe [-n SIZE] [-r REPEATS] [-csv]";
   let rank = Parallel.rank () and size = Parallel.size () in
-  if !csv then (
-    let total, seconds = parallel ~n:!n ~repeats:!repeats in
-    if rank = 0 then Printf.printf "%d,%d,%.6f\n" size total seconds)
-  else
-    let placement = Parallel.placement () in
-    if rank = 0 then Printf.printf "%d ranks on %s\n%!" size placement;
-    let sequential =
-      if rank = 0 then
-        Some (Workload.fastest !repeats (fun () -> Workload.sequential !n))
-      else None
+  (if not !csv then
+     let placement = Parallel.placement () in
+     if rank = 0 then Printf.printf "%d ranks on %s\n%!" size placement);
+  if rank <> 0 then follow ~n:!n
+  else if !csv then (
+    (* a warm-up, then the fastest of the runs *)
+    ignore (parallel ~n:!n () : int);
+    let total, seconds =
+      Workload.fastest ~now:Mpi.wtime !repeats (parallel ~n:!n)
     in
-    let parallel = parallel ~n:!n ~repeats:!repeats in
-    match sequential with
-    | None -> ()
-    | Some sequential ->
-        if
-          not
-            (Workload.report ~name:Parallel.name ~workers:size ~n:!n
-               ~repeats:!repeats ~sequential ~parallel)
-        then exit 1
+    tell_others 0;
+    Printf.printf "%d,%d,%.6f\n" size total seconds)
+  else
+    let sequential, parallel =
+      Workload.measure ~now:Mpi.wtime ~repeats:!repeats
+        ~sequential:(fun () -> Workload.sequential !n)
+        ~parallel:(parallel ~n:!n) ()
+    in
+    tell_others 0;
+    if
+      not
+        (Workload.report ~name:Parallel.name ~workers:size ~n:!n
+           ~repeats:!repeats ~sequential ~parallel)
+    then exit 1

@@ -20,14 +20,30 @@ let () =
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     usage;
-  let sequential, parallel =
-    Workload.measure ~repeats:!repeats
-      ~sequential:(fun () -> Workload.sequential !n)
-      ~parallel:(fun () -> Parallel.sum ~workers:!workers ~n:!n)
-      ()
-  in
-  let agree =
-    Workload.report ~name:Parallel.name ~workers:!workers ~n:!n
-      ~repeats:!repeats ~sequential ~parallel
-  in
-  if not agree then exit 1
+  (* the workers start once, outside the timed runs, and serve all of them *)
+  let started = ref false in
+  match
+    Parallel.with_workers ~workers:!workers (fun pool ->
+        started := true;
+        if !workers > Parallel.default_workers () then
+          Printf.eprintf
+            "main: warning: -w %d is more than Parallel.default_workers () = \
+             %d: workers beyond the cores take turns and add no speedup\n\
+             %!"
+            !workers
+            (Parallel.default_workers ());
+        Workload.measure ~repeats:!repeats
+          ~sequential:(fun () -> Workload.sequential !n)
+          ~parallel:(fun () -> Parallel.sum pool ~n:!n)
+          ())
+  with
+  | exception Invalid_argument reason when not !started ->
+      (* the library refused this many workers: a usage error, like a bad flag *)
+      Printf.eprintf "main: -w %d: %s\n" !workers reason;
+      exit 2
+  | sequential, parallel ->
+      let agree =
+        Workload.report ~name:Parallel.name ~workers:!workers ~n:!n
+          ~repeats:!repeats ~sequential ~parallel
+      in
+      if not agree then exit 1

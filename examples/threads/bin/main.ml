@@ -31,10 +31,11 @@ let () =
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     usage;
   let sequential, parallel =
-    Workload.measure ~repeats:!repeats
-      ~sequential:(fun () -> Workload.sequential !n)
-      ~parallel:(fun () -> Parallel.sum ~workers:!workers ~n:!n)
-      ()
+    Parallel.with_workers ~workers:!workers (fun threads ->
+        Workload.measure ~repeats:!repeats
+          ~sequential:(fun () -> Workload.sequential !n)
+          ~parallel:(fun () -> Parallel.sum threads ~n:!n)
+          ())
   in
   let agree =
     Workload.report ~name:Parallel.name ~workers:!workers ~n:!n

@@ -5,13 +5,20 @@
    below takes as long on N threads as on one: the speedup the starter
    prints is about 1.0x. Threads pay off for waiting (see [Blocking]). *)
 
+type t = { workers : int }
+
 let name = "Thread.create, one runtime lock"
 
 (* threads are not tied to cores: any number shows the same thing *)
 let default_workers () = 4
 
-let sum ~workers ~n =
-  if workers < 1 then invalid_arg "Parallel.sum: workers must be >= 1";
+let with_workers ~workers f =
+  if workers < 1 then
+    invalid_arg
+      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  f { workers }
+
+let sum { workers } ~n =
   let chunks = Array.of_list (Workload.chunks ~n ~count:(workers * 16)) in
   let next = Atomic.make 0 in
   let partial = Array.make workers 0 in
