@@ -57,7 +57,7 @@ describe("the toolchain", () => {
 
 /**
  * Values each kind of flag must refuse: a message naming the flag, exit 2, as Stdlib's Arg does;
- * in the starters whose flags Core's Command parses (the _positive-command layer), the value's
+ * in the starters whose flags Core's Command parses (the _flag-command layer), the value's
  * parser raises and Command says "failed to parse FLAG value" with that message, and exits 1.
  */
 const BAD_VALUES = {
@@ -76,7 +76,7 @@ async function refusesBadFlags(manifest: Template, inside: string) {
     .join("; ");
   const r = await inForky(`cd ${inside} && dune build 2>/dev/null; ${script}`, 300_000);
   const answers = r.all!.split(/^== /m).slice(1);
-  const command = manifest.layers.includes("_positive-command");
+  const command = manifest.layers.includes("_flag-command");
   expect(answers).toHaveLength(cases.length);
   for (const [i, [flag, value]] of cases.entries()) {
     const answer = answers[i];
