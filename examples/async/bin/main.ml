@@ -46,19 +46,19 @@ let command =
     ~summary:"Echo server with concurrent clients and a timeout, with Async"
     (let%map_open.Command clients =
        flag "-c"
-         (optional_with_default 100 (Positive.count "-c"))
+         (optional_with_default 100 (Flag.count "-c"))
          ~doc:"CLIENTS concurrent clients"
      and messages =
        flag "-m"
-         (optional_with_default 10 (Positive.count "-m"))
+         (optional_with_default 10 (Flag.count "-m"))
          ~doc:"MESSAGES messages per client"
      and timeout =
        flag "-t"
-         (optional_with_default 0.2 (Positive.seconds "-t"))
+         (optional_with_default 0.2 (Flag.seconds "-t"))
          ~doc:"SECONDS the slow request's timeout"
      and port =
        flag "-serve"
-         (optional (Positive.port "-serve"))
+         (optional (Flag.port "-serve"))
          ~doc:"PORT only serve on 127.0.0.1:PORT, until SIGINT or SIGTERM"
      in
      fun () ->

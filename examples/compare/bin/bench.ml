@@ -243,13 +243,13 @@ let () =
   let chart = ref (Some "speedup.svg") in
   Arg.parse
     [
-      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Flag.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        Positive.count "-w" max_workers,
+        Flag.count "-w" max_workers,
         Printf.sprintf "WORKERS  run each approach on 1..WORKERS (default %d)"
           !max_workers );
       ( "-r",
-        Positive.count "-r" repeats,
+        Flag.count "-r" repeats,
         Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
           !repeats );
       ("--csv", Arg.Unit (fun () -> format := `Csv), " print CSV");

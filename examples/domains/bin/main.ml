@@ -9,12 +9,12 @@ let () =
   let usage = "main [-n SIZE] [-w WORKERS] [-r REPEATS]" in
   Arg.parse
     [
-      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Flag.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        Positive.count "-w" workers,
+        Flag.count "-w" workers,
         Printf.sprintf "WORKERS  parallel workers (default %d)" !workers );
       ( "-r",
-        Positive.count "-r" repeats,
+        Flag.count "-r" repeats,
         Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
           !repeats );
     ]

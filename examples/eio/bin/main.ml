@@ -131,27 +131,27 @@ let () =
   Arg.parse
     [
       ( "-c",
-        Positive.count "-c" clients,
+        Flag.count "-c" clients,
         "CLIENTS  concurrent clients (default 100)" );
       ( "-m",
-        Positive.count "-m" messages,
+        Flag.count "-m" messages,
         "MESSAGES  messages per client (default 10)" );
       ( "-t",
-        Positive.seconds "-t" timeout,
+        Flag.seconds "-t" timeout,
         "SECONDS  the slow request's timeout (default 0.2)" );
-      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Flag.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        Positive.count "-w" workers,
+        Flag.count "-w" workers,
         Printf.sprintf
           "WORKERS  the executor pool's domains, beside the main one (default \
            and at most %d)"
           max_workers );
       ( "-r",
-        Positive.count "-r" repeats,
+        Flag.count "-r" repeats,
         Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
           !repeats );
       ( "-serve",
-        Positive.port "-serve" port,
+        Flag.port "-serve" port,
         "PORT  only serve on 127.0.0.1:PORT, until SIGINT or SIGTERM" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))

@@ -51,16 +51,16 @@ let () =
   Arg.parse
     [
       ( "-c",
-        Positive.count "-c" clients,
+        Flag.count "-c" clients,
         "CLIENTS  concurrent clients (default 100)" );
       ( "-m",
-        Positive.count "-m" messages,
+        Flag.count "-m" messages,
         "MESSAGES  messages per client (default 10)" );
       ( "-t",
-        Positive.seconds "-t" timeout,
+        Flag.seconds "-t" timeout,
         "SECONDS  the slow request's timeout (default 0.2)" );
       ( "-serve",
-        Positive.port "-serve" port,
+        Flag.port "-serve" port,
         "PORT  only serve on 127.0.0.1:PORT, until SIGINT or SIGTERM" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))

@@ -42,9 +42,9 @@ let () =
   and csv = ref false in
   Arg.parse
     [
-      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Flag.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-r",
-        Positive.count "-r" repeats,
+        Flag.count "-r" repeats,
         Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
           !repeats );
       ( "-csv",

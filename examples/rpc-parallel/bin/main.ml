@@ -58,8 +58,7 @@ let host_list =
   Command.Arg_type.create (fun s ->
       let hosts = String.split s ~on:',' in
       if List.exists hosts ~f:String.is_empty then
-        Positive.refuse "-hosts must be host names separated by commas, not %S"
-          s
+        Flag.refuse "-hosts must be host names separated by commas, not %S" s
       else hosts)
 
 let command =
@@ -67,13 +66,11 @@ let command =
     ~summary:"Sum the Collatz workload on worker processes with Rpc_parallel"
     (let%map_open.Command n =
        flag "-n"
-         (optional_with_default Workload.default_size (Positive.count "-n"))
+         (optional_with_default Workload.default_size (Flag.count "-n"))
          ~doc:"SIZE sum Collatz steps over 1..SIZE"
      and workers =
        flag "-w"
-         (optional_with_default
-            (Parallel.default_workers ())
-            (Positive.count "-w"))
+         (optional_with_default (Parallel.default_workers ()) (Flag.count "-w"))
          ~doc:"WORKERS worker processes"
      and hosts =
        flag "-hosts"
@@ -83,7 +80,7 @@ let command =
             (local: this machine; the default)"
      and repeats =
        flag "-r"
-         (optional_with_default Workload.default_repeats (Positive.count "-r"))
+         (optional_with_default Workload.default_repeats (Flag.count "-r"))
          ~doc:
            (sprintf "REPEATS keep the fastest of REPEATS runs (default %d)"
               Workload.default_repeats)

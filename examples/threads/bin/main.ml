@@ -14,18 +14,18 @@ let () =
   in
   Arg.parse
     [
-      ("-n", Positive.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Flag.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
       ( "-w",
-        Positive.count "-w" workers,
+        Flag.count "-w" workers,
         Printf.sprintf "THREADS  threads for the CPU work (default %d)" !workers
       );
       ( "-r",
-        Positive.count "-r" repeats,
+        Flag.count "-r" repeats,
         Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
           !repeats );
-      ("-tasks", Positive.count "-tasks" tasks, "N  blocking waits (default 8)");
+      ("-tasks", Flag.count "-tasks" tasks, "N  blocking waits (default 8)");
       ( "-delay",
-        Positive.seconds "-delay" delay,
+        Flag.seconds "-delay" delay,
         "SECONDS  length of each wait (default 0.2)" );
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
