@@ -89,14 +89,15 @@ async function echoRow(example) {
 
 // --- the server mode under load, from this process
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
+function freePort() {
+  return new Promise((resolve, reject) => {
     const server = net.createServer().listen(0, "127.0.0.1", () => {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
     server.on("error", reject);
   });
+}
 
 /** One polite client: sends `lines` lines, half-closes, reads until the server closes; whether it got them all back. */
 function politeClient(port, id) {
@@ -119,7 +120,7 @@ async function politeLoad(port) {
   return [Number(process.hrtime.bigint() - start) / 1e9, oks.every(Boolean)];
 }
 
-/** Rude clients, 20 at a time until stopped: half reset at once, half send 64 KiB without reading and leave. */
+/** Rude clients, 50 at a time until stopped: half reset at once, half send 64 KiB without reading and leave. */
 function rudeLoad(port) {
   let stopped = false;
   let count = 0;
@@ -132,7 +133,7 @@ function rudeLoad(port) {
       socket.on("error", () => {});
       socket.on("close", resolve);
     });
-  const loops = Array.from({ length: 20 }, async (_, k) => {
+  const loops = Array.from({ length: 50 }, async (_, k) => {
     while (!stopped) {
       await one(k);
       count++;
