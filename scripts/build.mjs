@@ -4,7 +4,7 @@
 // bundles for what only some runs need (node-plop and inquirer to ask
 // questions, execa to run git, opam and dune), loaded when first used.
 
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import Handlebars from "handlebars";
@@ -16,30 +16,41 @@ const templates = path("../templates");
 // package's default export itself where the CLI uses that)
 const lazy = { "node-plop": ".default", execa: "", inquirer: ".default" };
 
-// src/template-specs.ts, with every template precompiled (the options are that module's COMPILE_OPTIONS)
-function precompiledSpecs() {
-  const entries = readdirSync(templates, { recursive: true })
-    .map((file) => file.split("\\").join("/"))
-    .filter((file) => file.endsWith(".hbs"))
-    .sort()
-    .map(
-      (file) =>
-        `${JSON.stringify(file)}: ${Handlebars.precompile(readFileSync(`${templates}/${file}`, "utf8"), { noEscape: true, strict: true })}`,
-    );
-  return `const specs = {\n${entries.join(",\n")}\n};
+// src/template-specs.ts as the build makes it: every template precompiled, one file per
+// layer in dist/templates/ (templates/_shared, templates/eio, ...), loaded when a project first
+// needs that layer, so a run parses only the templates it renders.
+function writePrecompiledLayers() {
+  const layers = new Map();
+  for (const file of readdirSync(templates, { recursive: true })
+    .map((f) => f.split("\\").join("/"))
+    .filter((f) => f.endsWith(".hbs"))
+    .sort()) {
+    const layer = file.split("/")[0];
+    const spec = Handlebars.precompile(readFileSync(`${templates}/${file}`, "utf8"), { noEscape: true, strict: true });
+    layers.set(layer, [...(layers.get(layer) ?? []), `${JSON.stringify(file)}: ${spec}`]);
+  }
+  mkdirSync(path("../dist/templates"), { recursive: true });
+  for (const [layer, entries] of layers)
+    writeFileSync(path(`../dist/templates/${layer}.cjs`), `module.exports = {\n${entries.join(",\n")}\n};\n`);
+}
+
+// require() with a computed path, which esbuild leaves to Node: relative to the bundle's folder, dist/
+const templateSpecsModule = `const loaded = {};
 export function templateSpec(path) {
-  const spec = specs[path.split("\\\\").join("/")];
+  const file = path.split("\\\\").join("/");
+  const layer = file.split("/")[0];
+  const specs = (loaded[layer] ??= require(require("node:path").join(__dirname, "templates", layer + ".cjs")));
+  const spec = specs[file];
   if (!spec) throw new Error("template " + path + " was not precompiled: run npm run build");
   return spec;
 }`;
-}
 
 const plugins = (self) => [
   {
     name: "precompiled-templates",
     setup(build) {
       build.onResolve({ filter: /\/template-specs\.js$/ }, () => ({ path: "template-specs", namespace: "precompiled" }));
-      build.onLoad({ filter: /.*/, namespace: "precompiled" }, () => ({ contents: precompiledSpecs(), loader: "js" }));
+      build.onLoad({ filter: /.*/, namespace: "precompiled" }, () => ({ contents: templateSpecsModule, loader: "js" }));
     },
   },
   {
@@ -63,6 +74,7 @@ const plugins = (self) => [
 ];
 
 rmSync(path("../dist"), { recursive: true, force: true });
+writePrecompiledLayers();
 const bundle = (name, entry) =>
   esbuild.build({
     entryPoints: { [name]: entry },
