@@ -8,9 +8,19 @@
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, templateId, type Template } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
-import { forkyBuildable, forkyHasSources, forkyRoot, forkyWorkDir, inForky, installCliInForky, keepForkyWorkDir, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
+import {
+  forkyBuildable,
+  forkyHasSources,
+  forkyRoot,
+  forkyWorkDir,
+  inForky,
+  installCliInForky,
+  keepForkyWorkDir,
+  opamSetting,
+  removeForkyWorkDirs,
+} from "./helpers/forky.js";
 
 afterAll(removeForkyWorkDirs);
 
@@ -72,7 +82,10 @@ async function refusesBadFlags(manifest: Template, inside: string) {
   const cases = Object.entries(manifest.run.flags).flatMap(([flag, kind]) => BAD_VALUES[kind].map((value) => [flag, value]));
   expect(cases.length).toBeGreaterThan(0);
   const script = cases
-    .map(([flag, value]) => `echo "== ${flag} ${value}"; timeout 30 ${runCommand(manifest)} ${flag} '${value}' 2>&1 | grep -v -e hwloc -e '^--' | head -5; echo "exit \${PIPESTATUS[0]}"`)
+    .map(
+      ([flag, value]) =>
+        `echo "== ${flag} ${value}"; timeout 30 ${runCommand(manifest)} ${flag} '${value}' 2>&1 | grep -v -e hwloc -e '^--' | head -5; echo "exit \${PIPESTATUS[0]}"`,
+    )
     .join("; ");
   const r = await inForky(`cd ${inside} && dune build 2>/dev/null; ${script}`, 300_000);
   const answers = r.all!.split(/^== /m).slice(1);
@@ -83,10 +96,14 @@ async function refusesBadFlags(manifest: Template, inside: string) {
     const quoted = flag.replace(/[-]/g, "\\-");
     if (command) {
       expect(answer, `${flag} ${value}`).toMatch(/exit 1\s*$/);
-      expect(answer, `${flag} ${value}`).toMatch(new RegExp(`failed to parse ${quoted} value "${value.replace(/[.]/g, "\\.")}"\\.\\s+${quoted} must be .+, not `));
+      expect(answer, `${flag} ${value}`).toMatch(
+        new RegExp(`failed to parse ${quoted} value "${value.replace(/[.]/g, "\\.")}"\\.\\s+${quoted} must be .+, not `),
+      );
     } else {
       expect(answer, `${flag} ${value}`).toMatch(/exit 2\s*$/);
-      expect(answer, `${flag} ${value}`).toMatch(new RegExp(`: (${quoted} must be .+, not |wrong argument '${value}'; option '${quoted}' expects )`));
+      expect(answer, `${flag} ${value}`).toMatch(
+        new RegExp(`: (${quoted} must be .+, not |wrong argument '${value}'; option '${quoted}' expects )`),
+      );
     }
   }
 }
@@ -152,8 +169,15 @@ describe.each(templates.map((m) => [templateId(m), m] as const))("%s", (_, manif
 
 describe("compare", () => {
   // mpi and rpc-parallel (programs of their own) when the toolchain has their libraries
-  const names = loadCatalog().find((m) => m.name === "compare")!.approaches!.filter((a) => sourcesGiven || !a.program);
-  const every = findTemplate(loadCatalog(), "compare", undefined, names.map((a) => a.name));
+  const names = loadCatalog()
+    .find((m) => m.name === "compare")!
+    .approaches!.filter((a) => sourcesGiven || !a.program);
+  const every = findTemplate(
+    loadCatalog(),
+    "compare",
+    undefined,
+    names.map((a) => a.name),
+  );
   it("with every approach: the test passes and the bench's CSV has a correct row per approach and worker count", async () => {
     const project = await generate(every, ["--approaches", every.chosen!.map((a) => a.name).join(",")]);
     const r = await inForky(
@@ -177,6 +201,8 @@ describe("compare", () => {
     }
     const markdown = await inForky(`cd ${project.inside} && ./_build/default/bin/bench.exe -n 50000 -w 1 --markdown`);
     expect(markdown.exitCode, markdown.all).toBe(0);
-    expect(markdown.all).toMatch(/\| approach \| workers \| time \(s\) \| speedup \| efficiency \| correct \|\n\|---\|---:\|---:\|---:\|---:\|---\|\n\| sequential \| 1 \|/);
+    expect(markdown.all).toMatch(
+      /\| approach \| workers \| time \(s\) \| speedup \| efficiency \| correct \|\n\|---\|---:\|---:\|---:\|---:\|---\|\n\| sequential \| 1 \|/,
+    );
   }, 900_000);
 });

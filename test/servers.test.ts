@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, runCommand, templateId, type Template } from "../src/catalog.js";
+import { allTemplates, runCommand, type Template, templateId } from "../src/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyBuildable, forkyRoot, forkyWorkDir, inForky, keepForkyWorkDir, removeForkyWorkDirs, spawnInForky } from "./helpers/forky.js";
 
@@ -46,27 +46,35 @@ function freePort(): Promise<number> {
 
 /** A client socket whose errors are expected (a reset is what these clients cause). */
 function rude(port: number): Promise<net.Socket> {
-  return within(10_000, "a connection", new Promise((resolve, reject) => {
-    const s = net.connect(port, "127.0.0.1", () => resolve(s));
-    s.on("error", reject);
-  }));
+  return within(
+    10_000,
+    "a connection",
+    new Promise((resolve, reject) => {
+      const s = net.connect(port, "127.0.0.1", () => resolve(s));
+      s.on("error", reject);
+    }),
+  );
 }
 
 /** A polite client: sends `text` and half-closes, reads everything (from `readAfter` ms on) until the server hangs up. */
 function echo(port: number, text: string, readAfter = 0): Promise<string> {
   const s = net.connect(port, "127.0.0.1");
-  return within(20_000, `the echo of "${text.slice(0, 40).trim()}"`, new Promise<string>((resolve, reject) => {
-    let got = "";
-    s.setEncoding("utf8");
-    s.pause();
-    s.on("connect", () => {
-      s.end(text);
-      setTimeout(() => s.resume(), readAfter);
-    });
-    s.on("data", (d) => (got += d));
-    s.on("end", () => resolve(got));
-    s.on("error", reject);
-  })).finally(() => s.destroy());
+  return within(
+    20_000,
+    `the echo of "${text.slice(0, 40).trim()}"`,
+    new Promise<string>((resolve, reject) => {
+      let got = "";
+      s.setEncoding("utf8");
+      s.pause();
+      s.on("connect", () => {
+        s.end(text);
+        setTimeout(() => s.resume(), readAfter);
+      });
+      s.on("data", (d) => (got += d));
+      s.on("end", () => resolve(got));
+      s.on("error", reject);
+    }),
+  ).finally(() => s.destroy());
 }
 
 /** `lines` lines of about 40 bytes, in one string. */
