@@ -101,8 +101,12 @@ export async function create(
   render: (p: Plan, staging: string) => Promise<void> = async (p, staging) => void renderProject(p, staging),
 ): Promise<CreateResult> {
   const p = plan(request);
-  const tools = await installedTools();
-  const result = (files: string[], git: CreateResult["git"], dryRun: boolean): CreateResult => ({
+  // asked now, awaited after the writing: "Next:" depends on it, the writing does not
+  // (a failure to ask only costs the fitting "Next:", never the project)
+  const tools = installedTools().catch(() => ({}));
+  // the writing below is synchronous work: let the question reach dune first
+  await new Promise(setImmediate);
+  const result = async (files: string[], git: CreateResult["git"], dryRun: boolean): Promise<CreateResult> => ({
     directory: p.target.path,
     ...p.names,
     template: p.manifest.name,
@@ -111,7 +115,7 @@ export async function create(
     files,
     git,
     dryRun,
-    next: nextCommands(p.manifest, tools, p.enclosing?.workspace ?? false),
+    next: nextCommands(p.manifest, await tools, p.enclosing?.workspace ?? false),
     notes: p.enclosing ? [enclosingNote(p.enclosing)] : [],
   });
   if (request.dryRun) {

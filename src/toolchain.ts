@@ -59,10 +59,14 @@ export async function installedTools(): Promise<{ opam?: "ready" | "uninitialise
   if (onPath("opam"))
     return { opam: existsSync(join(process.env.OPAMROOT || join(homedir(), ".opam"), "config")) ? "ready" : "uninitialised" };
   if (!onPath("dune")) return {};
-  // loaded here: most runs never need it
-  const { spawnSync } = await import("node:child_process");
-  const r = spawnSync("dune", ["--version"], { encoding: "utf8", timeout: 10_000 });
-  return { dune: r.status === 0 ? r.stdout.trim() : undefined };
+  // loaded here: most runs never need it. Asynchronous, so that the caller can write the
+  // project while dune answers (on another core: the run takes the longer of the two, not both)
+  const { execFile } = await import("node:child_process");
+  return new Promise((resolve) =>
+    execFile("dune", ["--version"], { encoding: "utf8", timeout: 10_000 }, (error, stdout) =>
+      resolve({ dune: error ? undefined : stdout.trim() }),
+    ),
+  );
 }
 
 /** Compares dotted versions numerically: "5.10" > "5.4". */
