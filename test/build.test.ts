@@ -133,6 +133,8 @@ describe("interrupting --build", () => {
       expect(r.all).toContain("exit=130");
       expect(r.all).toMatch(/left: \n/);
       expect(r.all).toContain("interrupted (SIGINT)");
+      // where the project is kept, and the commands that finish what was stopped
+      expect(r.all).toMatch(/was stopped\. The project is kept in \S*\/app \(the build's log: \S+\); to finish the build: cd \S*\/app && /);
       expect(exists(join(outside, "app/dune-project"))).toBe(true);
     },
     slow,

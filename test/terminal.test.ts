@@ -102,6 +102,31 @@ describe("interactive", () => {
     expect(tree(cwd)).toEqual([]);
   });
 
+  it("the confirmation takes y, n or Enter only: anything else is asked again", async () => {
+    const cwd = tempDir();
+    const t = start(cwd, "app", "domains", "--variant", "stdlib");
+    await t.waitFor(CONFIRM);
+    t.keys("xyz", "Enter");
+    await t.waitFor(/"xyz" is not an answer: type y or n, or Enter for the default/);
+    expect(tree(cwd)).toEqual([]);
+    t.keys("C-u", "n", "Enter");
+    const screen = await t.waitFor(/\[exit \d+\]/);
+    expect(screen).toContain("[exit 1]");
+    expect(tree(cwd)).toEqual([]);
+  });
+
+  it("--dry-run asks nothing about writing or building, writes nothing, and its one-shot command keeps --dry-run", async () => {
+    const cwd = tempDir();
+    const t = start(cwd, "app", "--dry-run");
+    await t.waitFor(/Which approach\?/);
+    pick(t, "eio");
+    const screen = await t.waitFor(/\[exit \d+\]/);
+    expect(screen).toContain("[exit 0]");
+    expect(screen).not.toMatch(/Write the|Build and test now|Install the dependencies/);
+    expect(t.lines().join("\n")).toMatch(/without questions: npm create ocaml-parallel@latest -- app --template eio --dry-run --yes/);
+    expect(tree(cwd)).toEqual([]);
+  });
+
   it("compare: a checkbox of approaches, the defaults ticked, at least two, then the one-shot command", async () => {
     const cwd = tempDir();
     const approaches = catalog.find((m) => m.name === "compare")!.approaches!;
@@ -144,20 +169,22 @@ describe("leaving a prompt", () => {
     expect(tree(cwd)).toEqual([]);
   });
 
-  it.each([...lists, { prompt: "directory", args: ["--template", "eio"], shown: /Project directory/ }])(
-    "Esc at the $prompt prompt cancels: the message, exit 1, nothing written, the cursor shown",
-    async ({ args, shown }) => {
-      const cwd = tempDir();
-      const t = start(cwd, ...args);
-      await t.waitFor(shown);
-      t.keys("Escape");
-      const screen = await t.waitFor(/\[exit \d+\]/);
-      expect(screen).toContain("create-ocaml-parallel: cancelled: nothing was written");
-      expect(screen).toContain("[exit 1]");
-      expect(t.cursorVisible()).toBe(true);
-      expect(tree(cwd)).toEqual([]);
-    },
-  );
+  it.each(
+    [...lists, { prompt: "directory", args: ["--template", "eio"], shown: /Project directory/ }].flatMap((p) => [
+      { ...p, key: "Escape" },
+      { ...p, key: "C-d" },
+    ]),
+  )("$key at the $prompt prompt cancels: the message, exit 1, nothing written, the cursor shown", async ({ args, shown, key }) => {
+    const cwd = tempDir();
+    const t = start(cwd, ...args);
+    await t.waitFor(shown);
+    t.keys(key);
+    const screen = await t.waitFor(/\[exit \d+\]/);
+    expect(screen).toContain("create-ocaml-parallel: cancelled: nothing was written");
+    expect(screen).toContain("[exit 1]");
+    expect(t.cursorVisible()).toBe(true);
+    expect(tree(cwd)).toEqual([]);
+  });
 });
 
 describe("the screen fits the terminal", () => {
@@ -210,7 +237,59 @@ describe("the screen fits the terminal", () => {
   });
 });
 
+describe("job control", () => {
+  it("Ctrl-Z at a prompt gives the shell back; fg draws the prompt again and it reads keys", async () => {
+    const cwd = tempDir();
+    // an interactive shell, for job control: the CLI is typed into it
+    const t = (terminal = new Terminal(["bash", "--norc", "--noprofile", "-i"], cwd, { env: { PS1: "$ " } }));
+    await t.waitFor(/^\$/m);
+    t.keys(`${process.execPath} ${cliPath} app --template domains`, "Enter");
+    await t.waitFor(/Which variant\?/);
+    t.keys("C-z");
+    await t.waitFor(/Stopped/);
+    expect(t.cursorVisible()).toBe(true);
+    t.keys("fg", "Enter");
+    await t.waitFor(/Which variant\?[\s\S]*Which variant\?|fg\n[\s\S]*Which variant\?/);
+    t.keys("Down", "Enter");
+    await t.waitFor(CONFIRM);
+    t.keys("Enter");
+    const offered = /Build and test now\?|Install the dependencies with opam/;
+    if (offered.test(await t.waitFor(new RegExp(`${offered.source}|without questions`)))) t.keys("n", "Enter");
+    await t.waitFor(/without questions: .*--variant domainslib/);
+    expect(readFileSync(join(cwd, "app/dune-project"), "utf8")).toContain("domainslib");
+  });
+});
+
 describe("what the terminal can show", () => {
+  it("NO_COLOR wins over FORCE_COLOR, without Node's warning about the two", async () => {
+    const t = startWith({ env: { NO_COLOR: "1", FORCE_COLOR: "3" } }, tempDir(), "app");
+    await t.waitFor(/Which approach\?/);
+    expect(t.styled()).not.toMatch(/\x1b\[[0-9;]*m/);
+    expect(t.screen()).not.toMatch(/Warning|FORCE_COLOR/);
+  });
+
+  it("TERM=dumb: nothing is asked, the message says why and what to pass", async () => {
+    const cwd = tempDir();
+    const t = startWith({ env: { TERM: "dumb" } }, cwd, "app");
+    const screen = await t.waitFor(/\[exit \d+\]/);
+    expect(screen).toContain("[exit 1]");
+    expect(screen.replace(/\n/g, "")).toContain("no template given (TERM=dumb, so nothing is asked): pass --template NAME");
+    expect(screen).not.toContain("Which approach");
+    expect(tree(cwd)).toEqual([]);
+  });
+
+  it("a resize redraws the list at the new width, with nothing stale left", async () => {
+    const t = startWith({ width: 140, height: 40 }, tempDir(), "app");
+    await t.waitFor(/Which approach\?/);
+    execFileSync("tmux", ["resize-window", "-t", t.session, "-x", "70", "-y", "40"]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const screen = t.screen();
+    expect(screen.match(/Which approach\?/g)).toHaveLength(1);
+    for (const line of t.lines()) expect(line.length).toBeLessThanOrEqual(70);
+    t.keys("Enter");
+    await t.waitFor(/Write the async project/);
+  });
+
   it("colour: the prompts are coloured, unless NO_COLOR is set", async () => {
     const colour = /\x1b\[[0-9;]*m/;
     const coloured = startWith({ env: { NO_COLOR: undefined } }, tempDir(), "app");
