@@ -57,7 +57,7 @@ async function cpuRow(example) {
   const par = num(out, /parallel .*: \d+ in ([\d.]+) s/);
   return [
     example.folder,
-    `${num(out, /\((?:.*), (\d+) workers\)/)}`,
+    `${num(out, /\((?:.*), (\d+) workers?\)/)}`,
     seq.toFixed(3),
     par.toFixed(3),
     `${(seq / par).toFixed(2)}x`,
@@ -120,7 +120,11 @@ async function politeLoad(port) {
   return [Number(process.hrtime.bigint() - start) / 1e9, oks.every(Boolean)];
 }
 
-/** Rude clients, 50 at a time until stopped: half reset at once, half send 64 KiB without reading and leave. */
+/**
+ * Rude clients, 50 at a time until stopped, each loop pausing 10 ms between clients (at most
+ * 5000 a second, so that they do not starve this process's polite clients of its event loop):
+ * half reset at once, half send 64 KiB without reading and leave.
+ */
 function rudeLoad(port) {
   let stopped = false;
   let count = 0;
@@ -137,6 +141,7 @@ function rudeLoad(port) {
     while (!stopped) {
       await one(k);
       count++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   });
   return async () => {

@@ -10,9 +10,7 @@ let name = Eio_parallel.name
 let default_workers () = Domain.recommended_domain_count ()
 
 let with_workers ~workers f =
-  if workers < 1 then
-    invalid_arg
-      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  Workload.check_workers workers;
   Eio_main.run @@ fun env ->
   Eio.Switch.run @@ fun sw ->
   f

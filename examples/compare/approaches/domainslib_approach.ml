@@ -16,9 +16,7 @@ let name = "domainslib Task.parallel_for_reduce"
 let default_workers () = Domain.recommended_domain_count ()
 
 let with_workers ~workers f =
-  if workers < 1 then
-    invalid_arg
-      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  Workload.check_workers workers;
   (* the calling domain works too: the pool adds workers - 1 domains *)
   let pool = T.setup_pool ~num_domains:(workers - 1) () in
   Fun.protect

@@ -20,9 +20,7 @@ let name = "Parany.run, forked processes over a stream"
 let default_workers () = Cpu.numcores ()
 
 let with_workers ~workers f =
-  if workers < 1 then
-    invalid_arg
-      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  Workload.check_workers workers;
   (* Parany.run asserts it: it runs at most one process per core *)
   if workers > Cpu.numcores () then
     invalid_arg

@@ -16,6 +16,11 @@ val chunks : n:int -> count:int -> (int * int) list
 
 val default_size : int
 
+val check_workers : int -> unit
+(** [check_workers w] raises [Invalid_argument] with
+    ["with_workers: workers must be at least 1, not W"] when [w < 1]: the check
+    every [Parallel.with_workers] makes first. *)
+
 val time : ?now:(unit -> float) -> (unit -> 'a) -> 'a * float
 (** [time f] runs [f] and returns its result and the seconds it took, read from
     [now] (default [Unix.gettimeofday], the wall clock; give a monotonic clock

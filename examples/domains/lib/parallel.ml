@@ -15,9 +15,7 @@ let name = "Domain.spawn + Atomic"
 let default_workers () = Domain.recommended_domain_count ()
 
 let with_workers ~workers f =
-  if workers < 1 then
-    invalid_arg
-      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  Workload.check_workers workers;
   f { workers }
 
 let sum { workers } ~n =

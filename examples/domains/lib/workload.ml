@@ -24,6 +24,11 @@ let chunks ~n ~count =
 
 let default_size = 5_000_000
 
+let check_workers workers =
+  if workers < 1 then
+    invalid_arg
+      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers)
+
 let time ?(now = Unix.gettimeofday) f =
   let t0 = now () in
   let result = f () in

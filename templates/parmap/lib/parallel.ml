@@ -15,9 +15,7 @@ let name = "Parmap.parmapfold, forked processes"
 let default_workers () = Parmap.get_default_ncores ()
 
 let with_workers ~workers f =
-  if workers < 1 then
-    invalid_arg
-      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  Workload.check_workers workers;
   f { workers }
 
 let sum { workers } ~n =

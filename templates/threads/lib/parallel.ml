@@ -13,9 +13,7 @@ let name = "Thread.create, one runtime lock"
 let default_workers () = 4
 
 let with_workers ~workers f =
-  if workers < 1 then
-    invalid_arg
-      (Printf.sprintf "with_workers: workers must be at least 1, not %d" workers);
+  Workload.check_workers workers;
   f { workers }
 
 let sum { workers } ~n =
