@@ -34,9 +34,8 @@ import {
 } from "./catalog.js";
 import { duneDependency, opamDependency } from "./dune/depends.js";
 import { addDuneDependencies, type DuneProject, readDuneProject, UnsafeEdit } from "./dune/dune-project.js";
-import { formatDune } from "./dune/format.js";
 import { type Located, locateProject, opamFilesIn, type ProjectScan, placementProblem, scanProject } from "./dune/scan.js";
-import { appendToList, fieldsNamed, headOf, insertAt, parseSexp, SexpError } from "./dune/sexp.js";
+import { SexpError } from "./dune/sexp.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { undoable } from "./interrupt.js";
 import type { ProjectNames } from "./names.js";
@@ -271,24 +270,12 @@ function dependencyEdits(project: Project, pkg: string, m: Template): Pick<AddPl
   }
 }
 
-/** The dune stanzas `add` renders; in a project of several packages each gets `(package PKG)`. */
-const STANZAS = new Set(["library", "executable", "test"]);
-
 /** Renders the approach's lib/, bin/ and test/ (and its .ocamlformat) into `destination`/dir; returns the files, relative to the project. */
 export function renderAdded(plan: AddPlan, destination: string): string[] {
   const place = (output: string) => (/^(lib|bin|test)\//.test(output) || output === ".ocamlformat" ? `${plan.dir}/${output}` : undefined);
-  const files = renderProject({ manifest: plan.manifest, names: plan.names, author: "" }, destination, place);
-  if (plan.project.packages.length > 1)
-    for (const file of files.filter((f) => f.endsWith("/dune"))) {
-      const path = join(destination, file);
-      let text = readFileSync(path, "utf8");
-      // from the last stanza back, so the positions found stay right
-      for (const stanza of parseSexp(text).reverse())
-        if (stanza.kind === "list" && STANZAS.has(headOf(stanza) ?? "") && fieldsNamed(stanza.items, "package").length === 0)
-          text = insertAt(text, appendToList(text, stanza, [`(package ${plan.package})`]));
-      writeFileSync(path, formatDune(text));
-    }
-  return files;
+  // in a project of several packages, each dune stanza says which one it belongs to
+  const stanzaPackage = plan.project.packages.length > 1 ? plan.package : undefined;
+  return renderProject({ manifest: plan.manifest, names: plan.names, author: "", stanzaPackage }, destination, place);
 }
 
 export interface AddResult {

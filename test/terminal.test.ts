@@ -241,7 +241,8 @@ describe("job control", () => {
   it("Ctrl-Z at a prompt gives the shell back; fg draws the prompt again and it reads keys", async () => {
     const cwd = tempDir();
     // an interactive shell, for job control: the CLI is typed into it
-    const t = (terminal = new Terminal(["bash", "--norc", "--noprofile", "-i"], cwd, { env: { PS1: "$ " } }));
+    const t = new Terminal(["bash", "--norc", "--noprofile", "-i"], cwd, { env: { PS1: "$ " } });
+    terminal = t;
     await t.waitFor(/^\$/m);
     t.keys(`${process.execPath} ${cliPath} app --template domains`, "Enter");
     await t.waitFor(/Which variant\?/);
