@@ -88,10 +88,10 @@ describe.skipIf(why)("the compare bench's chart", () => {
     // an approach that answers wrong, added the way the project's README says to add one
     appendFileSync(
       join(outside, "proj/approaches/all_approaches.ml"),
-      '\nlet all = all @ [ ("wrong", Library (module struct let name = "off by one" let sum ~workers:_ ~n = Starter.Workload.sequential n + 1 end : APPROACH)) ]\n',
+      '\nlet all = all @ [ ("wrong", Library (module struct let name = "off by one" type t = unit let default_workers () = 1 let with_workers ~workers:_ f = f () let sum () ~n = Starter.Workload.sequential n + 1 end : APPROACH)) ]\n',
     );
     const run = await inForky(
-      `cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 --csv --svg chart.svg 2>&1`,
+      `cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 -r 1 --csv --svg chart.svg 2>&1`,
     );
     bench = run.all ?? "";
     // a wrong answer fails the bench, and the chart is written all the same
