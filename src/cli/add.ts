@@ -20,7 +20,7 @@ import { CreateError } from "../errors.js";
 import { canPrompt, noPrompt } from "../terminal.js";
 import { unifiedDiff } from "../unified-diff.js";
 import { type FlagSpec, parseFlags } from "./flags.js";
-import { again, type Out } from "./output.js";
+import { again, cdFrom, type Out } from "./output.js";
 import { ask as asking, loadPlop, type Plop, renderThrough } from "./prompt.js";
 
 const FLAGS: FlagSpec = {
@@ -114,7 +114,7 @@ export async function addCommand(argv: string[], io: Out, env: NodeJS.ProcessEnv
   }
   const result = await add(request, plan, render);
   if (args.json) io.data(JSON.stringify({ ok: true, ...result }, null, 2));
-  else io.out(summary(plan, result));
+  else io.out(summary(plan, result, cwd));
   if (plop && !args.json) io.out(`\nTo add it again without questions: ${oneShot(result)}`);
   return 0;
 }
@@ -146,7 +146,7 @@ function describe(plan: AddPlan): string[] {
   return lines;
 }
 
-function summary(plan: AddPlan, r: AddResult): string {
+function summary(plan: AddPlan, r: AddResult, cwd: string): string {
   if (r.dryRun)
     return [
       ...describe(plan),
@@ -161,7 +161,7 @@ function summary(plan: AddPlan, r: AddResult): string {
     ...r.files.map((f) => `  + ${f}`),
     "",
     "Next:",
-    ...r.next.map((c) => `  ${c}`),
+    ...[...cdFrom(cwd, r.project), ...r.next].map((c) => `  ${c}`),
   ].join("\n");
 }
 

@@ -3,18 +3,16 @@
  * the listing, and what is printed after writing (and building) the project.
  */
 import { readFileSync } from "node:fs";
-import { relative } from "node:path";
 import { findTemplate, loadCatalog, runCommand, type Template } from "../catalog.js";
 import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "../create.js";
 import { CreateError } from "../errors.js";
-import { shellWord } from "../shell.js";
 import { loadSystems, systemsListing } from "../systems.js";
 import { canPrompt, forLocale, movesCursor, noPrompt } from "../terminal.js";
 import { type BuildReport, buildOffer, buildProject, checkSwitchCompiler, type StepResult, type SwitchMode } from "../toolchain.js";
 import { DUNE_LANG } from "../versions.js";
 import { type FlagSpec, parseFlags, spelling } from "./flags.js";
 import type { Progress } from "./main.js";
-import { again, type Out } from "./output.js";
+import { again, cdFrom, type Out, pathArgument } from "./output.js";
 import { ask, loadPlop, renderThrough } from "./prompt.js";
 
 const FLAGS: FlagSpec = {
@@ -116,12 +114,8 @@ function listing(catalog: Template[]): string {
   );
 }
 
-/** A path as a command's argument: one starting with "-" would be read as an option. */
-const pathArgument = (path: string) => (path.startsWith("-") ? `./${path}` : path);
-
 function summary(result: CreateResult, cwd: string): string {
-  const where = relative(cwd, result.directory) || ".";
-  const cd = where === "." ? [] : [`cd ${shellWord(pathArgument(where))}`];
+  const cd = cdFrom(cwd, result.directory);
   const lines = [
     result.dryRun
       ? `Would write ${result.files.length} files to ${result.directory} (dry run, nothing written):`

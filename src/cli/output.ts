@@ -4,8 +4,9 @@
  * whole run). JSON is never altered for the locale.
  */
 import { writeSync } from "node:fs";
+import { relative } from "node:path";
 import { fsReason } from "../errors.js";
-import { shellCommand } from "../shell.js";
+import { shellCommand, shellWord } from "../shell.js";
 import { forLocale } from "../terminal.js";
 
 /** Text for the terminal (`out`, `err`), and JSON for machines (`data`). */
@@ -16,6 +17,15 @@ export const terminalOut: Out = {
   err: (text) => writeLine(2, forLocale(text)),
   data: (json) => writeLine(1, json),
 };
+
+/** A path as a command's argument: one starting with "-" would be read as an option. */
+export const pathArgument = (path: string) => (path.startsWith("-") ? `./${path}` : path);
+
+/** The `cd` that goes from `cwd` to `dir` before the "Next:" commands, if they are not the same folder. */
+export function cdFrom(cwd: string, dir: string): string[] {
+  const where = relative(cwd, dir) || ".";
+  return where === "." ? [] : [`cd ${shellWord(pathArgument(where))}`];
+}
 
 /** The command that does the same again without questions (sv prints one too), as `npm create` runs it. */
 export const again = (words: string[]) => `npm create ocaml-parallel@latest -- ${shellCommand([...words, "--yes"])}`;
