@@ -313,6 +313,8 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
       `unknown template "${name}". Did you mean ${closest.flags}? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
     );
   }
+  if (found.approaches && !found.variants && variant !== undefined)
+    throw new CreateError(`the ${found.name} template has no variants; leave out --variant (its approaches are chosen with --approaches)`);
   if (found.approaches) return withApproaches(found, approaches, catalog);
   if (approaches !== undefined) throw new CreateError(`the ${found.name} template has no approaches to choose; leave out --approaches`);
   if (!found.variants) {
@@ -339,14 +341,22 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
 function withApproaches(m: Template, names: string[] | undefined, catalog: Manifest[]): Template {
   const all = m.approaches ?? [];
   const valid = all.map((a) => a.name).join(", ");
-  const wanted = names?.map((n) => n.trim().toLowerCase()).filter((n) => n !== "");
-  if (wanted && new Set(wanted).size < 2) throw new CreateError(`--approaches: choose at least two to compare, among ${valid}`);
+  const given = names?.map((n) => n.trim().toLowerCase()).filter((n) => n !== "");
+  // `all`, alone: every approach
+  const wanted = given?.length === 1 && given[0] === "all" ? all.map((a) => a.name) : given;
   const unknown = wanted?.find((n) => !all.some((a) => a.name === n));
+  if (unknown && /[;\s]/.test(unknown))
+    throw new CreateError(`--approaches takes names separated by commas, not "${unknown}": e.g. --approaches ${all.slice(0, 2).map((a) => a.name).join(",")} (or all)`);
   if (unknown && catalog.some((t) => t.name === unknown))
     throw new CreateError(
       `${unknown} cannot be one of the ${m.name} template's approaches: it does not run the shared CPU workload; generate --template ${unknown} to try it. The ${m.name} approaches: ${valid}`,
     );
-  if (unknown) throw new CreateError(`the ${m.name} template has no approach "${unknown}"; its approaches: ${valid}`);
+  if (unknown) throw new CreateError(`the ${m.name} template has no approach "${unknown}"; its approaches: ${valid} (or all)`);
+  // a name given twice counts once
+  if (wanted && new Set(wanted).size < 2) {
+    const only = wanted.length > 1 ? ` (${wanted[0]} is the only one given, ${wanted.length} times)` : "";
+    throw new CreateError(`--approaches: choose at least two different approaches to compare${only}, among ${valid} (or all)`);
+  }
   // in the catalog's order, each once
   const chosen = all.filter((a) => (wanted ? wanted.includes(a.name) : a.default));
   const opam = [...m.opam];

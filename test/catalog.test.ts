@@ -77,15 +77,27 @@ describe("catalog", () => {
   });
 
   it.each([
-    [["eio"], /choose at least two to compare/],
-    [["eio", "eio"], /choose at least two to compare/],
+    [["eio"], /choose at least two different approaches to compare, among/],
+    [["eio", "eio"], /choose at least two different approaches to compare \(eio is the only one given, 2 times\)/],
+    [["rayon"], /no approach "rayon"; its approaches: parmap, parany.* \(or all\)/],
     [["eio", "rayon"], /no approach "rayon"; its approaches: parmap, parany/],
+    [["eio;domains"], /--approaches takes names separated by commas, not "eio;domains"/],
+    [["eio domains"], /--approaches takes names separated by commas, not "eio domains"/],
     [
       ["eio", "lwt"],
       /lwt cannot be one of the compare template's approaches: it does not run the shared CPU workload; generate --template lwt/,
     ],
   ])("refuses --approaches %j with the reason", (names, message) => {
     expect(() => findTemplate(loadCatalog(), "compare", undefined, names)).toThrowError(message);
+  });
+
+  it("--approaches all is every approach", () => {
+    const every = loadCatalog().find((m) => m.name === "compare")!.approaches!.map((a) => a.name);
+    expect(findTemplate(loadCatalog(), "compare", undefined, ["all"]).chosen!.map((a) => a.name)).toEqual(every);
+  });
+
+  it("refuses --variant for compare, which has approaches, not variants", () => {
+    expect(() => findTemplate(loadCatalog(), "compare", "zzz")).toThrowError(/compare template has no variants; leave out --variant/);
   });
 
   it("refuses --approaches for a template without approaches", () => {

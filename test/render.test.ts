@@ -74,6 +74,16 @@ describe("rendering", () => {
     expect(outputPath("lib/{{x}}.ml", names)).toBe("lib/{{x}}.ml");
   });
 
+  it("compare's README names each approach's library, or the program of its own (mpi, rpc-parallel): none that does not exist", () => {
+    const dir = tempDir("cop-render-");
+    const manifest = findTemplate(loadCatalog(), "compare", undefined, ["all"]);
+    renderProject({ manifest, names, author: "A <a@b.c>" }, dir);
+    const readme = readFileSync(join(dir, "README.md"), "utf8");
+    expect(readme).toContain("- `mpi` (a program of its own, `approaches/mpi/mpi_ranks.exe`)");
+    expect(readme).toContain("- `domains` (library `domains_approach`)");
+    expect(readme).not.toMatch(/mpi_approach|rpc-parallel_approach/);
+  });
+
   it("keeps GitHub Actions expressions and quotes the author in every file", () => {
     const dir = tempDir("cop-render-");
     const author = 'Zoë "Z" O\'Neil & <z@example.com> {{x}} %{y} $HOME';
