@@ -346,7 +346,12 @@ function withApproaches(m: Template, names: string[] | undefined, catalog: Manif
   const wanted = given?.length === 1 && given[0] === "all" ? all.map((a) => a.name) : given;
   const unknown = wanted?.find((n) => !all.some((a) => a.name === n));
   if (unknown && /[;\s]/.test(unknown))
-    throw new CreateError(`--approaches takes names separated by commas, not "${unknown}": e.g. --approaches ${all.slice(0, 2).map((a) => a.name).join(",")} (or all)`);
+    throw new CreateError(
+      `--approaches takes names separated by commas, not "${unknown}": e.g. --approaches ${all
+        .slice(0, 2)
+        .map((a) => a.name)
+        .join(",")} (or all)`,
+    );
   if (unknown && catalog.some((t) => t.name === unknown))
     throw new CreateError(
       `${unknown} cannot be one of the ${m.name} template's approaches: it does not run the shared CPU workload; generate --template ${unknown} to try it. The ${m.name} approaches: ${valid}`,

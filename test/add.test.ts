@@ -25,7 +25,9 @@ describe("create-ocaml-parallel add", () => {
     expect(r.stdout).toContain("library foo_eio (module Foo_eio), starter foo-eio, test test_foo_eio");
     expect(r.stdout).toContain("ocaml is in depends already as ocaml, left as it is; eio asks for (ocaml (>= 5.2))");
     // run from lib/: "Next:" starts with the cd that makes its commands work
-    expect(r.stdout).toMatch(/Next:\n {2}cd \.\.\n {2}opam install \. --deps-only --with-test\n[\s\S]* {2}dune exec \.\/parallel\/eio\/bin\/main\.exe --/);
+    expect(r.stdout).toMatch(
+      /Next:\n {2}cd \.\.\n {2}opam install \. --deps-only --with-test\n[\s\S]* {2}dune exec \.\/parallel\/eio\/bin\/main\.exe --/,
+    );
     const after = snapshot(dir);
     const added = Object.keys(after).filter((f) => !(f in before));
     expect(added.every((f) => f.startsWith("parallel/eio/"))).toBe(true);

@@ -92,7 +92,9 @@ describe("catalog", () => {
   });
 
   it("--approaches all is every approach", () => {
-    const every = loadCatalog().find((m) => m.name === "compare")!.approaches!.map((a) => a.name);
+    const every = loadCatalog()
+      .find((m) => m.name === "compare")!
+      .approaches!.map((a) => a.name);
     expect(findTemplate(loadCatalog(), "compare", undefined, ["all"]).chosen!.map((a) => a.name)).toEqual(every);
   });
 
