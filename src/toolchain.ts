@@ -12,7 +12,7 @@ import { librariesOf, runCommand, type Template } from "./catalog.js";
 import { atRoot, enclosingDune } from "./dune/workspace.js";
 import { CreateError } from "./errors.js";
 import { shellCommand } from "./shell.js";
-import { DUNE_LANG, NEWEST_OCAML } from "./versions.js";
+import { DUNE_LANG, NEWEST_OCAML, OCAML_RELEASES, OCAML_RELEASES_DATE } from "./versions.js";
 
 export async function run(file: string, args: string[], options: Options = {}) {
   const { execa } = await import("execa");
@@ -133,6 +133,14 @@ const LOCAL_SWITCH_COMPILER = `ocaml.${NEWEST_OCAML}`;
 /** An --ocaml VERSION the template can use: a version number, at or above its floor. */
 export function checkSwitchCompiler(version: string, manifest: Template) {
   if (!/^\d+\.\d+(\.\d+)?$/.test(version)) throw new CreateError(`--ocaml takes a version such as 5.3.0, not "${version}"`);
+  if (!OCAML_RELEASES.includes(version)) {
+    const minor = OCAML_RELEASES.filter((r) => r.startsWith(`${version}.`));
+    throw new CreateError(
+      minor.length
+        ? `--ocaml takes a whole release: ${version} has ${minor.join(", ")}`
+        : `--ocaml ${version} is not an OCaml release opam knew of on ${OCAML_RELEASES_DATE} (the newest: ${OCAML_RELEASES.at(-1)}); its releases from 4.11 on: ${OCAML_RELEASES.join(", ")}`,
+    );
+  }
   if (compareVersions(version, manifest.ocaml) < 0)
     throw new CreateError(`--ocaml ${version} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`);
 }

@@ -375,6 +375,16 @@ describe("refusals: exit 1, a message saying what to do, nothing written", () =>
       /--ocaml takes a version such as 5\.3\.0, not "latest"/,
     );
   });
+  it("--ocaml that is not a release opam knows: refused before anything is written", async () => {
+    await refuse(
+      ["app", "-t", "domains", "--build", "--switch", "local", "--ocaml", "5.4"],
+      /--ocaml takes a whole release: 5\.4 has 5\.4\.0, 5\.4\.1/,
+    );
+    await refuse(
+      ["app", "-t", "domains", "--build", "--switch", "local", "--ocaml", "99.0.0"],
+      /--ocaml 99\.0\.0 is not an OCaml release opam knew of on \d{4}-\d\d-\d\d \(the newest: [\d.]+\)/,
+    );
+  });
   it("--dry-run with --build", () =>
     refuse(["app", "-t", "domains", "--dry-run", "--build"], /--dry-run writes nothing, so there is nothing to --build/));
   it.each([

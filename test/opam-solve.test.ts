@@ -16,6 +16,8 @@ import { file as depextsFile, derive, opamRoots } from "../scripts/depexts.mjs";
 // @ts-expect-error: plain .mjs scripts, shared with `node scripts/depexts.mjs`
 import { compilerReleases, PLATFORMS, prepareSnapshot, snapshotFolder, solve } from "../scripts/opam-snapshot.mjs";
 import { allTemplates, ciLegs, findTemplate, loadCatalog, newerMinor, type Template, templateId } from "../src/catalog.js";
+import { compareVersions } from "../src/toolchain.js";
+import { OCAML_RELEASES } from "../src/versions.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 
@@ -159,6 +161,10 @@ describe.skipIf(!folder)("opam's solver, against the opam-repository snapshot", 
       }
     },
   );
+
+  it("--ocaml's list of releases is the snapshot's", () => {
+    expect(OCAML_RELEASES).toEqual(releases.filter((v) => compareVersions(v, "4.11.0") >= 0));
+  });
 
   it("the pruned repository gives the whole one's solution (the largest project, the newest OCaml)", () => {
     const largest = results.filter((r) => r.check === "above" && r.unit === units.at(-1)!.id).at(-1)!;
