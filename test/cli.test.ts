@@ -151,6 +151,22 @@ describe("writing a project", () => {
     expect(tree(cwd).filter((f) => !f.startsWith("my-app/"))).toEqual([]);
   });
 
+  it("without git on the PATH: the project is written, and the summary says no repository was made", async () => {
+    const cwd = tempDir();
+    const path = tempDir();
+    // a PATH with node alone
+    symlinkSync(process.execPath, join(path, "node"));
+    const r = await execa(process.execPath, [cliPath, "app", "-t", "domains", "--yes"], {
+      cwd,
+      reject: false,
+      env: { ...process.env, PATH: path },
+    });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(r.stdout).toContain("git was not found, so no repository was made");
+    expect(exists(join(cwd, "app/dune-project"))).toBe(true);
+    expect(exists(join(cwd, "app/.git"))).toBe(false);
+  });
+
   it("takes the template as the second argument, and absolute directories", async () => {
     const cwd = tempDir();
     const r = await runCli([join(cwd, "deep/er/Project Two"), "domains", "--yes", "--no-git"], { cwd: tempDir() });

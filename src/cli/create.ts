@@ -125,6 +125,8 @@ function summary(result: CreateResult, cwd: string): string {
   ];
   if (!result.dryRun) {
     if (result.git === "failed") lines.push("git init failed; the project is written, run git init yourself.");
+    if (result.git === "no-git")
+      lines.push("git was not found, so no repository was made (git init makes one; --no-git says you want none).");
     lines.push("", "Next:", ...[...cd, ...result.next].map((c) => `  ${c}`));
   }
   return lines.join("\n");
