@@ -59,6 +59,8 @@ async function look(svg: string, dark: boolean) {
   };
 }
 
+let project = "";
+
 describe.skipIf(why)("the compare bench's chart", () => {
   const catalog = loadCatalog();
   let approaches: string[] = [];
@@ -73,6 +75,7 @@ describe.skipIf(why)("the compare bench's chart", () => {
       .map((a) => a.name);
     findTemplate(catalog, "compare", undefined, approaches); // the choice is valid
     const [outside, inside] = forkyWorkDir(root, "chart-");
+    project = `${inside}/proj`;
     const r = await runCli([
       join(outside, "proj"),
       "--template",
@@ -135,6 +138,38 @@ describe.skipIf(why)("the compare bench's chart", () => {
       expect(legend![2]).toBe(last[1]);
       expect(Math.abs(Number(legend![3]) - Number(last[4]))).toBeLessThanOrEqual(1);
     }
+  }, 120_000);
+
+  it("a chart path that cannot be written, and repeated or contradicting flags, are refused before anything is measured", async () => {
+    const cases = [
+      "--svg /nonexistent/x.svg",
+      "--svg /tmp",
+      "--svg ''",
+      "--svg --no-svg",
+      "--csv --markdown",
+      "-n 5 -n 6",
+      "--svg a.svg --svg b.svg",
+    ];
+    const r = await inForky(
+      [
+        `cd ${project}`,
+        ...cases.map((c) => `./_build/default/bin/bench.exe ${c} > out.txt 2>&1; echo "[$?] $(head -c 300 out.txt | tr '\\n' ' ')"`),
+      ].join("\n"),
+    );
+    const lines = String(r.stdout).trim().split("\n");
+    expect(lines, r.all).toHaveLength(cases.length);
+    for (const [i, line] of lines.entries()) {
+      expect(line, cases[i]).toMatch(/^\[2\] /);
+      expect(line, cases[i]).not.toContain("workload:"); // nothing ran
+    }
+    expect(lines[0]).toContain("bench: --svg /nonexistent/x.svg: cannot write it");
+    expect(lines[3]).toMatch(/--svg is given more than once|--svg and --no-svg contradict each other/);
+    expect(lines[4]).toContain("--csv and --markdown contradict each other");
+    // a full disk shows when the chart is written: exit 1, said, the table printed before it
+    const full = await inForky(`cd ${project} && ./_build/default/bin/bench.exe -n 1000 -w 1 -r 1 --csv --svg /dev/full 2>&1; echo "[$?]"`);
+    expect(full.all).toContain("bench: writing the chart to /dev/full failed");
+    expect(full.all).toContain("approach,workers,seconds");
+    expect(full.all).toMatch(/\[1\]\s*$/);
   }, 120_000);
 
   it("reads in dark mode: dark background, light text, every line still there", async () => {

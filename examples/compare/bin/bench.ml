@@ -5,29 +5,49 @@
 
 open Compare_starter
 
-type row = {
-  approach : string;
-  workers : int;
-  seconds : float;  (** [nan] when the run failed *)
-  correct : bool;
-}
+type outcome =
+  | Timed of { seconds : float; correct : bool }
+  | Failed of string  (** why the run did not finish *)
 
-let speedup ~sequential r = sequential /. r.seconds
+type row = { approach : string; workers : int; outcome : outcome }
 
-let efficiency ~sequential r =
-  100. *. speedup ~sequential r /. float_of_int r.workers
+let correct r = match r.outcome with Timed t -> t.correct | Failed _ -> false
 
-let yes r = if r.correct then "yes" else "NO"
+(* the rows that have a time, with it *)
+let timed rows =
+  List.filter_map
+    (fun r ->
+      match r.outcome with Timed t -> Some (r, t.seconds) | Failed _ -> None)
+    rows
 
+let speedup ~sequential seconds = sequential /. seconds
+
+let efficiency ~sequential r seconds =
+  100. *. speedup ~sequential seconds /. float_of_int r.workers
+
+let yes r = if correct r then "yes" else "NO"
+
+(* a failed run's row says so where its figures would be *)
 let print_rows format ~sequential rows =
-  let speedup = speedup ~sequential and efficiency = efficiency ~sequential in
+  let figures r =
+    match r.outcome with
+    | Failed _ -> None
+    | Timed { seconds; _ } ->
+        Some
+          ( seconds,
+            speedup ~sequential seconds,
+            efficiency ~sequential r seconds )
+  in
   match format with
   | `Csv ->
       print_endline "approach,workers,seconds,speedup,efficiency,correct";
       List.iter
         (fun r ->
-          Printf.printf "%s,%d,%.4f,%.3f,%.1f,%s\n" r.approach r.workers
-            r.seconds (speedup r) (efficiency r) (yes r))
+          match figures r with
+          | Some (t, s, e) ->
+              Printf.printf "%s,%d,%.4f,%.3f,%.1f,%s\n" r.approach r.workers t s
+                e (yes r)
+          | None -> Printf.printf "%s,%d,failed,,,NO\n" r.approach r.workers)
         rows
   | `Markdown ->
       print_endline
@@ -35,16 +55,26 @@ let print_rows format ~sequential rows =
       print_endline "|---|---:|---:|---:|---:|---|";
       List.iter
         (fun r ->
-          Printf.printf "| %s | %d | %.3f | %.2fx | %.0f%% | %s |\n" r.approach
-            r.workers r.seconds (speedup r) (efficiency r) (yes r))
+          match figures r with
+          | Some (t, s, e) ->
+              Printf.printf "| %s | %d | %.3f | %.2fx | %.0f%% | %s |\n"
+                r.approach r.workers t s e (yes r)
+          | None ->
+              Printf.printf "| %s | %d | failed | | | NO |\n" r.approach
+                r.workers)
         rows
   | `Text ->
       Printf.printf "%-12s %7s %9s %8s %11s  %s\n" "approach" "workers"
         "time (s)" "speedup" "efficiency" "correct";
       List.iter
         (fun r ->
-          Printf.printf "%-12s %7d %9.3f %7.2fx %10.0f%%  %s\n" r.approach
-            r.workers r.seconds (speedup r) (efficiency r) (yes r))
+          match figures r with
+          | Some (t, s, e) ->
+              Printf.printf "%-12s %7d %9.3f %7.2fx %10.0f%%  %s\n" r.approach
+                r.workers t s e (yes r)
+          | None ->
+              Printf.printf "%-12s %7d %9s %8s %11s  NO\n" r.approach r.workers
+                "failed" "" "")
         rows
 
 (* The chart: speedup against workers, one line per approach and the ideal
@@ -62,13 +92,7 @@ let svg ~caption ~sequential ~max_workers rows =
         if List.mem r.approach seen then seen else seen @ [ r.approach ])
       [] rows
   in
-  let speedups =
-    List.filter_map
-      (fun r ->
-        let s = speedup ~sequential r in
-        if Float.is_finite s then Some s else None)
-      rows
-  in
+  let speedups = List.map (fun (_, t) -> speedup ~sequential t) (timed rows) in
   let y_max =
     Float.max (float_of_int max_workers) (List.fold_left Float.max 1. speedups)
     *. 1.1
@@ -172,15 +196,13 @@ let svg ~caption ~sequential ~max_workers rows =
   List.iteri
     (fun i approach ->
       let mine = List.filter (fun r -> r.approach = approach) rows in
-      let drawn =
-        List.filter (fun r -> Float.is_finite (speedup ~sequential r)) mine
-      in
+      let drawn = timed mine in
       let points =
         String.concat " "
           (List.map
-             (fun r ->
+             (fun (r, t) ->
                Printf.sprintf "%.1f,%.1f" (x r.workers)
-                 (y (speedup ~sequential r)))
+                 (y (speedup ~sequential t)))
              drawn)
       in
       add "<g class=\"series\" data-approach=\"%s\">\n" approach;
@@ -189,17 +211,18 @@ let svg ~caption ~sequential ~max_workers rows =
          points=\"%s\"/>\n"
         (colour i) points;
       List.iter
-        (fun r ->
-          let px = x r.workers and py = y (speedup ~sequential r) in
+        (fun (r, t) ->
+          let px = x r.workers and py = y (speedup ~sequential t) in
           let tip =
             Printf.sprintf
               "%s, %d worker%s: %.3f s, speedup %.2fx, efficiency %.0f%%%s"
               approach r.workers
               (if r.workers = 1 then "" else "s")
-              r.seconds (speedup ~sequential r) (efficiency ~sequential r)
-              (if r.correct then "" else ", WRONG ANSWER")
+              t (speedup ~sequential t)
+              (efficiency ~sequential r t)
+              (if correct r then "" else ", WRONG ANSWER")
           in
-          if r.correct then
+          if correct r then
             add
               "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" \
                fill=\"%s\"><title>%s</title></circle>\n"
@@ -214,13 +237,14 @@ let svg ~caption ~sequential ~max_workers rows =
       (* the legend: the speedup and efficiency at the most workers *)
       let ly = top +. 34. +. (32. *. float_of_int i) in
       let last = List.nth_opt (List.rev drawn) 0 in
-      let wrong = List.exists (fun r -> not r.correct) mine in
+      let wrong = List.exists (fun r -> not (correct r)) mine in
       let summary =
         match last with
         | None -> "failed"
-        | Some r ->
-            Printf.sprintf "%.2fx at %d, %.0f%%" (speedup ~sequential r)
-              r.workers (efficiency ~sequential r)
+        | Some (r, t) ->
+            Printf.sprintf "%.2fx at %d, %.0f%%" (speedup ~sequential t)
+              r.workers
+              (efficiency ~sequential r t)
       in
       add
         "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"4\" fill=\"%s\"/>\n"
@@ -235,7 +259,38 @@ let svg ~caption ~sequential ~max_workers rows =
   add "</svg>\n";
   Buffer.contents b
 
+let usage =
+  "bench [-n SIZE] [-w WORKERS] [-r REPEATS] [--csv | --markdown] [--svg FILE \
+   | --no-svg]"
+
+(* Arg keeps the last of a flag given twice, and of two that contradict each
+   other: both are refused, before anything runs *)
+let check_flags argv =
+  let given flag = List.length (List.filter (String.equal flag) argv) in
+  let refuse message =
+    Printf.eprintf "bench: %s.\n%s\n" message usage;
+    exit 2
+  in
+  List.iter
+    (fun flag ->
+      if given flag > 1 then refuse (flag ^ " is given more than once"))
+    [ "-n"; "-w"; "-r"; "--csv"; "--markdown"; "--svg"; "--no-svg" ];
+  List.iter
+    (fun (a, b) ->
+      if given a > 0 && given b > 0 then
+        refuse (Printf.sprintf "%s and %s contradict each other" a b))
+    [ ("--csv", "--markdown"); ("--svg", "--no-svg") ]
+
+(* The chart's file, opened before the benchmark runs: a path that cannot be
+   written fails now, not after minutes of measuring *)
+let open_chart file =
+  try Out_channel.open_text file
+  with Sys_error reason ->
+    Printf.eprintf "bench: --svg %s: cannot write it: %s\n" file reason;
+    exit 2
+
 let () =
+  check_flags (List.tl (Array.to_list Sys.argv));
   let n = ref Workload.default_size in
   let max_workers = ref (Domain.recommended_domain_count ()) in
   let repeats = ref Workload.default_repeats in
@@ -255,13 +310,18 @@ let () =
       ("--csv", Arg.Unit (fun () -> format := `Csv), " print CSV");
       ("--markdown", Arg.Unit (fun () -> format := `Markdown), " print Markdown");
       ( "--svg",
-        Arg.String (fun file -> chart := Some file),
+        Arg.String
+          (fun file ->
+            if file = "" || file.[0] = '-' then
+              raise
+                (Arg.Bad (Printf.sprintf "--svg needs a file name, not %S" file));
+            chart := Some file),
         "FILE  draw the speedups there (default speedup.svg)" );
       ("--no-svg", Arg.Unit (fun () -> chart := None), " draw no chart");
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
-    "bench [-n SIZE] [-w WORKERS] [-r REPEATS] [--csv | --markdown] [--svg \
-     FILE | --no-svg]";
+    usage;
+  let chart = Option.map (fun file -> (file, open_chart file)) !chart in
   let expected, sequential =
     (* timed as the approaches are: a warm-up, then the fastest of -r runs *)
     ignore (Workload.sequential !n);
@@ -271,8 +331,7 @@ let () =
     {
       approach = "sequential";
       workers = 1;
-      seconds = sequential;
-      correct = true;
+      outcome = Timed { seconds = sequential; correct = true };
     }
   in
   let rows =
@@ -282,15 +341,26 @@ let () =
         |> List.filter_map (fun workers ->
             match All_approaches.run how ~workers ~n:!n ~repeats:!repeats with
             | answer, seconds ->
-                Some { approach; workers; seconds; correct = answer = expected }
+                Some
+                  {
+                    approach;
+                    workers;
+                    outcome = Timed { seconds; correct = answer = expected };
+                  }
             | exception Invalid_argument reason ->
                 (* this many did not run: no row, rather than a wrong one *)
                 Printf.eprintf "%s: %d workers refused: %s\n%!" approach workers
                   reason;
                 None
-            | exception Failure reason ->
+            | exception (Failure reason | Sys_error reason) ->
                 prerr_endline (approach ^ ": " ^ reason);
-                Some { approach; workers; seconds = Float.nan; correct = false }))
+                Some { approach; workers; outcome = Failed reason }
+            | exception Unix.Unix_error (e, call, _) ->
+                (* a fork or spawn refused (EAGAIN under a process limit):
+                   this run's row says so, and the table is still printed *)
+                let reason = call ^ ": " ^ Unix.error_message e in
+                prerr_endline (approach ^ ": " ^ reason);
+                Some { approach; workers; outcome = Failed reason }))
       All_approaches.all
   in
   if !format = `Text then (
@@ -306,7 +376,7 @@ let () =
       All_approaches.all);
   print_rows !format ~sequential (baseline :: rows);
   Option.iter
-    (fun file ->
+    (fun (file, oc) ->
       let date =
         let t = Unix.gmtime (Unix.time ()) in
         Printf.sprintf "%04d-%02d-%02d" (t.tm_year + 1900) (t.tm_mon + 1)
@@ -320,11 +390,17 @@ let () =
           (Domain.recommended_domain_count ())
           date
       in
-      Out_channel.with_open_text file (fun oc ->
-          output_string oc
-            (svg ~caption ~sequential ~max_workers:!max_workers rows));
+      (* a full disk shows when the data is flushed, at the close *)
+      (try
+         output_string oc
+           (svg ~caption ~sequential ~max_workers:!max_workers rows);
+         Out_channel.close oc
+       with Sys_error reason ->
+         Printf.eprintf "bench: writing the chart to %s failed: %s\n" file
+           reason;
+         exit 1);
       Printf.fprintf
         (if !format = `Text then stdout else stderr)
         "chart: %s\n" file)
-    !chart;
-  if List.exists (fun r -> not r.correct) rows then exit 1
+    chart;
+  if List.exists (fun r -> not (correct r)) rows then exit 1
