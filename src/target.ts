@@ -84,7 +84,17 @@ async function writeNew(path: string, render: (staging: string) => Promise<void>
   return guarded(path, undo, async () => {
     await render(staging);
     const files = filesBelowSorted(staging);
-    renameSync(staging, path);
+    try {
+      renameSync(staging, path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // another run (or program) made the folder and wrote into it meanwhile
+      if (code === "ENOTEMPTY" || code === "EEXIST")
+        throw new CreateError(
+          `${path} appeared, with files in it, while the project was being written (another run, or another program, made it): nothing was written. Choose another directory, or pass --force to write beside its files`,
+        );
+      throw error;
+    }
     return files;
   });
 }

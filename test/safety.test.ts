@@ -32,6 +32,23 @@ function tmpfs(options: string): string {
   return dir;
 }
 
+describe("two runs at once", () => {
+  it("the one that finds its folder made and filled meanwhile says so and leaves the other's files alone", async () => {
+    const cwd = tempDir();
+    const target = join(cwd, "app");
+    // the other run lands while this one renders
+    const render = async () => {
+      mkdirSync(target);
+      writeFileSync(join(target, "theirs.txt"), "the other run's");
+    };
+    await expect(create({ directory: "app", template: "domains", git: false, cwd }, render)).rejects.toThrowError(
+      /app appeared, with files in it, while the project was being written .*nothing was written/,
+    );
+    expect(readdirSync(cwd)).toEqual(["app"]);
+    expect(readdirSync(target)).toEqual(["theirs.txt"]);
+  });
+});
+
 describe("the file system refuses", () => {
   it("a full disk mid-write: exit 1, says so, leaves nothing", async () => {
     const disk = tmpfs("size=48k"); // the domains project needs about 35 kB, plus the folders
