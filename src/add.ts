@@ -42,6 +42,7 @@ import type { ProjectNames } from "./names.js";
 import { addOpamDependencies, readOpamDepends } from "./opam-file.js";
 import { renderProject } from "./render.js";
 import { unifiedDiff } from "./unified-diff.js";
+import { OCAMLFORMAT_VERSION } from "./versions.js";
 
 export interface AddRequest {
   template: string;
@@ -112,6 +113,8 @@ export interface AddPlan {
   names: ProjectNames;
   /** names that were taken, and by what */
   clashes: string[];
+  /** the ocamlformat the project's own .ocamlformat pins, when it is not ours: the approach's names it too */
+  ocamlformatVersion?: string;
   edits: FileEdit[];
   dependencies: { file: string; added: string[]; kept: { name: string; theirs: string; ours: string }[] };
   notes: string[];
@@ -134,7 +137,23 @@ export function planAdd(request: AddRequest, project = inspectProject(request.in
     notes.push(
       `${project.scan.unreadable.join(", ")}: not read by this tool (dune in OCaml syntax?), so the names defined there were not checked for clashes`,
     );
-  return { project, manifest, id, package: pkg, dir, names, clashes, edits, dependencies, notes };
+  const ocamlformatVersion = projectFormatter(project);
+  if (ocamlformatVersion)
+    notes.push(
+      `the project's .ocamlformat pins ocamlformat ${ocamlformatVersion}: ${dir}/.ocamlformat names it too (the starter was laid out by ${OCAMLFORMAT_VERSION}; run dune fmt once if ${ocamlformatVersion} lays it out otherwise)`,
+    );
+  return { project, manifest, id, package: pkg, dir, names, clashes, ocamlformatVersion, edits, dependencies, notes };
+}
+
+/** The version the project's own .ocamlformat pins (in its folder, or at the dune root), when it is not the one the starters are formatted with. */
+function projectFormatter(project: Project): string | undefined {
+  for (const dir of [project.located.project, project.located.root]) {
+    const file = join(dir, ".ocamlformat");
+    if (!existsSync(file)) continue;
+    const version = /^\s*version\s*=\s*(\S+)\s*$/m.exec(readFileSync(file, "utf8"))?.[1];
+    return version && version !== OCAMLFORMAT_VERSION ? version : undefined;
+  }
+  return undefined;
 }
 
 /** What the approach needs: the OCaml floor and its opam packages. */
@@ -275,7 +294,8 @@ export function renderAdded(plan: AddPlan, destination: string): string[] {
   const place = (output: string) => (/^(lib|bin|test)\//.test(output) || output === ".ocamlformat" ? `${plan.dir}/${output}` : undefined);
   // in a project of several packages, each dune stanza says which one it belongs to
   const stanzaPackage = plan.project.packages.length > 1 ? plan.package : undefined;
-  return renderProject({ manifest: plan.manifest, names: plan.names, author: "", stanzaPackage }, destination, place);
+  const { manifest, names, ocamlformatVersion } = plan;
+  return renderProject({ manifest, names, author: "", stanzaPackage, ocamlformatVersion }, destination, place);
 }
 
 export interface AddResult {

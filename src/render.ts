@@ -59,10 +59,12 @@ export interface RenderInput {
   enclosing?: Enclosing;
   /** The package each dune stanza names (`add` into a project of several packages). */
   stanzaPackage?: string;
+  /** The ocamlformat `.ocamlformat` names: the project's own when `add` joins one that pins another. */
+  ocamlformatVersion?: string;
 }
 
 /** What the templates see. */
-export function templateData({ manifest, names, author, stanzaPackage }: RenderInput) {
+export function templateData({ manifest, names, author, stanzaPackage, ocamlformatVersion }: RenderInput) {
   return {
     ...manifest,
     // strict mode throws on a missing field, so absent lists become empty ones
@@ -75,7 +77,7 @@ export function templateData({ manifest, names, author, stanzaPackage }: RenderI
     duneDepends: duneDepends(manifest),
     opamDepends: opamDepends(manifest, DUNE_LANG),
     runCommand: runCommand(manifest),
-    ocamlformatVersion: OCAMLFORMAT_VERSION,
+    ocamlformatVersion: ocamlformatVersion ?? OCAMLFORMAT_VERSION,
     // the CI's jobs (the floor and the newest OCaml on each OS) and the system packages for each package manager
     ciLegs: ciLegs(manifest),
     newestOcaml: NEWEST_OCAML_MINOR,

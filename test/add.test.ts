@@ -70,6 +70,16 @@ describe("create-ocaml-parallel add", () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it("a project whose .ocamlformat pins another ocamlformat: the approach's .ocamlformat names the project's, and says so", async () => {
+    const dir = project({ ".ocamlformat": "profile = conventional\nversion = 0.27.0\n" });
+    const r = await add(dir, "domains");
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(readFileSync(join(dir, "parallel/domains/.ocamlformat"), "utf8")).toBe("profile = default\nversion = 0.27.0\n");
+    expect(r.stdout).toContain("the project's .ocamlformat pins ocamlformat 0.27.0: parallel/domains/.ocamlformat names it too");
+    // the project's own is left as it was
+    expect(readFileSync(join(dir, ".ocamlformat"), "utf8")).toBe("profile = conventional\nversion = 0.27.0\n");
+  });
+
   it("names that clash are not used: the next free ones are, and the message says what took them", async () => {
     const dir = project({
       "extra/dune":
