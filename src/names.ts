@@ -39,6 +39,20 @@ interface Clashes {
 let clashes: Clashes | undefined;
 const recorded = () => (clashes ??= JSON.parse(readFileSync(join(templatesDir, "name-clashes.json"), "utf8")) as Clashes);
 
+let closures: Record<string, string[]> | undefined;
+/** Per template (and compare:APPROACH), every opam package its solution holds: templates/depexts.json. */
+const opamClosures = () =>
+  (closures ??= (JSON.parse(readFileSync(join(templatesDir, "depexts.json"), "utf8")) as { closure: Record<string, string[]> }).closure);
+
+/**
+ * Programs the generated projects' own rules run by name: a project's public executable of
+ * that name would be run instead (dune looks in the project first).
+ */
+const TOOLS: Record<string, string> = {
+  ocamlformat: "dune build @fmt runs it",
+  mpirun: "the mpi template's dune build @mpirun runs it",
+};
+
 /** "a", "a and b", "a, b and c" */
 const listed = (items: string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
 
@@ -66,6 +80,15 @@ function clash(name: string, library: string): string | undefined {
   const libraries = where((t) => t.libraries.find((l) => [l, l.split(".")[0]].some((x) => x === name || x.replace(/-/g, "_") === library)));
   if (libraries.length)
     return `"${name}" clashes with the library "${libraries[0].found}" that templates depend on (${listed(libraries.map((l) => l.id))}); pick another name`;
+  // the whole opam solution: a project of the name of a package in it could not be installed beside it
+  const needing = Object.entries(opamClosures())
+    .filter(([, packages]) => packages.some((p) => p === name || p.replace(/-/g, "_") === library))
+    .map(([id]) => id);
+  const plain = needing.filter((id) => !id.includes(":"));
+  if (needing.length)
+    return `"${name}" clashes with an opam package that the dependencies of ${plain.length ? listed(plain) : "compare's approaches"} need: opam would find no solution for the project; pick another name`;
+  if (TOOLS[name])
+    return `"${name}" clashes with a program the project's own rules run (${TOOLS[name]}): the project's executable of that name would run instead; pick another name`;
   return undefined;
 }
 

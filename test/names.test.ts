@@ -110,6 +110,25 @@ describe("project names", () => {
     for (const n of ["test", "config", "my_app", "collatz", "pool", "endianbytes"]) expect(nameProblem(n), n).toBeUndefined();
   });
 
+  it.each([
+    ["base-unix", /clashes with an opam package that the dependencies of .*domains.* need: opam would find no solution/],
+    ["base-threads", /clashes with an opam package that the dependencies of/],
+    ["ocamlfind", /clashes with an opam package that the dependencies of .*mpi/],
+    ["dune-configurator", /clashes with an opam package that the dependencies of .*eio/],
+    ["csexp", /clashes with an opam package that the dependencies of .*eio/],
+    ["ocamlformat", /clashes with a program the project's own rules run \(dune build @fmt runs it\)/],
+    ["mpirun", /clashes with a program the project's own rules run \(the mpi template's dune build @mpirun runs it\)/],
+  ])("refuses %s: a package of the templates' whole opam solution, or a program their rules run", (name, message) => {
+    expect(nameProblem(name)).toMatch(message);
+  });
+
+  it("refuses every package of every template's opam solution (templates/depexts.json's closure)", () => {
+    const { closure } = JSON.parse(readFileSync(join(templatesDir, "depexts.json"), "utf8")) as { closure: Record<string, string[]> };
+    const names = [...new Set(Object.values(closure).flat())].filter((n) => /^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/.test(n));
+    expect(names.length).toBeGreaterThan(100);
+    for (const n of names) expect(nameProblem(n), n).toMatch(/clashes|keyword/);
+  });
+
   it("the catalog's dependencies are refused whichever template is chosen", () => {
     const deps = dependencyNames();
     expect(deps).toContain("domainslib");
