@@ -38,7 +38,7 @@ import { type Located, locateProject, opamFilesIn, type ProjectScan, placementPr
 import { SexpError } from "./dune/sexp.js";
 import { CreateError, explainFsError } from "./errors.js";
 import { undoable } from "./interrupt.js";
-import type { ProjectNames } from "./names.js";
+import { namesBroughtBy, type ProjectNames } from "./names.js";
 import { addOpamDependencies, readOpamDepends } from "./opam-file.js";
 import { renderProject } from "./render.js";
 import { unifiedDiff } from "./unified-diff.js";
@@ -129,6 +129,13 @@ export function planAdd(request: AddRequest, project = inspectProject(request.in
   const refused = notAddable(manifest);
   if (refused) throw new CreateError(refused);
   const id = templateId(manifest);
+  // the project's own library of a name the approach's dependencies bring: two libraries of one name
+  const brought = namesBroughtBy(id);
+  const taken = [...project.scan.libraries].find(([library]) => brought.has(library.replace(/-/g, "_")));
+  if (taken)
+    throw new CreateError(
+      `the project has a library ${taken[0]} (${taken[1]}), and ${manifest.name}'s dependencies bring one of that name: dune would find two. Nothing was written; rename yours first to add ${manifest.name}`,
+    );
   const pkg = choosePackage(project, request.package, manifest);
   const dir = targetDir(project, request.dir ?? `parallel/${id}`);
   const { names, clashes } = chooseNames(project.scan, pkg, id);

@@ -53,6 +53,17 @@ const TOOLS: Record<string, string> = {
   mpirun: "the mpi template's dune build @mpirun runs it",
 };
 
+/**
+ * The library and opam package names template `id` (templateId) brings into a project: its
+ * libraries' whole findlib closure and its whole opam solution, `-` read as `_`. `add` checks
+ * the project's own libraries against them.
+ */
+export function namesBroughtBy(id: string): Set<string> {
+  const t = recorded().templates[id];
+  const names = [...(t?.libraries ?? []).map((l) => l.split(".")[0]), ...(t?.packages ?? []), ...(opamClosures()[id] ?? [])];
+  return new Set(names.map((n) => n.replace(/-/g, "_")));
+}
+
 /** "a", "a and b", "a, b and c" */
 const listed = (items: string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
 

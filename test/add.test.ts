@@ -80,6 +80,19 @@ describe("create-ocaml-parallel add", () => {
     expect(readFileSync(join(dir, ".ocamlformat"), "utf8")).toBe("profile = conventional\nversion = 0.27.0\n");
   });
 
+  it("a project whose own library has the name of one the approach's dependencies bring (base, for async): refused, nothing written", async () => {
+    const dir = project({ "lib/dune": "(library\n (name base))\n" });
+    const before = snapshot(dir);
+    const r = await add(dir, "async");
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(
+      "the project has a library base (lib/dune), and async's dependencies bring one of that name: dune would find two",
+    );
+    expect(snapshot(dir)).toEqual(before);
+    // an approach whose dependencies have no base is added
+    expect((await add(dir, "domains")).exitCode).toBe(0);
+  });
+
   it("names that clash are not used: the next free ones are, and the message says what took them", async () => {
     const dir = project({
       "extra/dune":
