@@ -417,7 +417,11 @@ async function writeAdded(plan: AddPlan, render: (p: AddPlan, staging: string) =
   let createdParent: string | undefined;
   let moved = false;
   let emptyTargetRemoved = false;
+  // one add at a time writes into a project: two at once would each keep half of the other's edits
+  const lock = join(root, ".create-ocaml-parallel-add.lock");
+  let locked = false;
   const undo = () => {
+    if (locked) rmSync(lock, { force: true });
     for (const { path, backup } of replaced.reverse()) renameSync(backup, path);
     if (moved) rmSync(target, { recursive: true, force: true });
     if (emptyTargetRemoved) mkdirSync(target);
@@ -431,7 +435,16 @@ async function writeAdded(plan: AddPlan, render: (p: AddPlan, staging: string) =
         writeFileSync(join(staging, `edit-${k}`), e.after);
         chmodSync(join(staging, `edit-${k}`), statSync(join(root, e.path)).mode & 0o7777);
       });
-      // an editor may have saved one of the files since it was read
+      try {
+        writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+        locked = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        throw new CreateError(
+          `another add is writing into ${root} (${lock} is there); nothing was written. Run the command again when it is done (or remove that file if no add is running)`,
+        );
+      }
+      // an editor, or another add, may have saved one of the files since it was read
       for (const e of plan.edits)
         if (readFileSync(join(root, e.path), "utf8") !== e.before)
           throw new CreateError(`${e.path} changed while the approach was being added; nothing was written. Run the command again`);
@@ -455,6 +468,7 @@ async function writeAdded(plan: AddPlan, render: (p: AddPlan, staging: string) =
         renameSync(join(staging, `edit-${k}`), path);
       });
       rmSync(staging, { recursive: true, force: true });
+      rmSync(lock, { force: true });
       return files;
     });
   } catch (error) {

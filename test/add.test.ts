@@ -203,6 +203,28 @@ describe("create-ocaml-parallel add", () => {
     expect(JSON.parse(String(i.stdout))).toMatchObject({ root: outer, project: inner, package: "inner" });
   });
 
+  it("two adds at once into one project: each is whole, or refused with nothing written; dune-project and the .opam agree", async () => {
+    for (let i = 0; i < 12; i++) {
+      const dir = project();
+      const [eio, lwt] = await Promise.all([add(dir, "eio"), add(dir, "lwt")]);
+      const dune = readFileSync(join(dir, "dune-project"), "utf8");
+      const opam = readFileSync(join(dir, "foo.opam"), "utf8");
+      for (const [r, name, dep] of [
+        [eio, "eio", "eio_main"],
+        [lwt, "lwt", "lwt"],
+      ] as const) {
+        expect([0, 1], outputOf(r)).toContain(r.exitCode);
+        if (r.exitCode === 1) expect(r.stderr).toMatch(/changed while the approach was being added|another add is writing into/);
+        // what it added is all there, in both files; what it refused left nothing
+        expect(exists(join(dir, `parallel/${name}`)), name).toBe(r.exitCode === 0);
+        expect(dune.includes(`(${dep}\n`), `${name} in dune-project`).toBe(r.exitCode === 0);
+        expect(opam.includes(`"${dep}" {`), `${name} in foo.opam`).toBe(r.exitCode === 0);
+      }
+      expect(eio.exitCode + lwt.exitCode, "one of them at least").toBeLessThan(2);
+      expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
+    }
+  }, 120_000);
+
   // SIGKILL cannot be handled; SIGINT and SIGTERM at any moment leave the project as it was, or with the whole approach
   it.each(["SIGINT", "SIGTERM"] as const)(
     "%s at a random moment leaves the project as it was, or with the whole approach",
