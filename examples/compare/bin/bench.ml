@@ -81,45 +81,68 @@ let print_rows format ~sequential rows =
    (linear) one, plain SVG that reads in a browser and in GitHub's README view,
    light or dark. A point's tooltip gives its time, speedup and efficiency; a
    wrong answer is drawn as a cross. *)
-let svg ~caption ~sequential ~max_workers rows =
+
+(* where the plot goes in the picture, and its scales *)
+type frame = {
+  width : float;
+  height : float;
+  left : float;
+  top : float;
+  plot_w : float;
+  plot_h : float;
+  max_workers : int;
+  y_max : float;
+}
+
+let frame ~sequential ~max_workers rows =
   let width = 760. and height = 460. in
   let left = 70. and right = 230. and top = 56. and bottom = 64. in
-  let plot_w = width -. left -. right and plot_h = height -. top -. bottom in
-  (* in the order they ran *)
-  let approaches =
-    List.fold_left
-      (fun seen r ->
-        if List.mem r.approach seen then seen else seen @ [ r.approach ])
-      [] rows
-  in
   let speedups = List.map (fun (_, t) -> speedup ~sequential t) (timed rows) in
-  let y_max =
-    Float.max (float_of_int max_workers) (List.fold_left Float.max 1. speedups)
-    *. 1.1
-  in
-  let x w =
-    if max_workers = 1 then left +. (plot_w /. 2.)
-    else
-      left +. (plot_w *. float_of_int (w - 1) /. float_of_int (max_workers - 1))
-  in
-  let y s = top +. plot_h -. (plot_h *. s /. y_max) in
-  let b = Buffer.create 8192 in
+  {
+    width;
+    height;
+    left;
+    top;
+    plot_w = width -. left -. right;
+    plot_h = height -. top -. bottom;
+    max_workers;
+    y_max =
+      Float.max (float_of_int max_workers)
+        (List.fold_left Float.max 1. speedups)
+      *. 1.1;
+  }
+
+let x_of f w =
+  if f.max_workers = 1 then f.left +. (f.plot_w /. 2.)
+  else
+    f.left
+    +. (f.plot_w *. float_of_int (w - 1) /. float_of_int (f.max_workers - 1))
+
+let y_of f s = f.top +. f.plot_h -. (f.plot_h *. s /. f.y_max)
+
+(* the legend's column, right of the plot *)
+let legend_x f = f.left +. f.plot_w +. 24.
+
+let palette =
+  [|
+    "#4e79a7";
+    "#f28e2b";
+    "#e15759";
+    "#59a14f";
+    "#b07aa1";
+    "#76b7b2";
+    "#edc948";
+    "#9c755f";
+    "#ff9da7";
+    "#bab0ac";
+  |]
+
+let colour i = palette.(i mod Array.length palette)
+
+(* the opening tag, the light and dark styles, the title and the caption *)
+let heading b f ~caption =
+  let { width; height; left; _ } = f in
   let add fmt = Printf.bprintf b fmt in
-  let palette =
-    [|
-      "#4e79a7";
-      "#f28e2b";
-      "#e15759";
-      "#59a14f";
-      "#b07aa1";
-      "#76b7b2";
-      "#edc948";
-      "#9c755f";
-      "#ff9da7";
-      "#bab0ac";
-    |]
-  in
-  let colour i = palette.(i mod Array.length palette) in
   add
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" \
      viewBox=\"0 0 %.0f %.0f\" font-family=\"system-ui, sans-serif\" \
@@ -140,7 +163,13 @@ let svg ~caption ~sequential ~max_workers rows =
      font-weight=\"600\">Speedup against workers</text>\n"
     left;
   add "<text class=\"ink\" x=\"%.0f\" y=\"42\" font-size=\"12\">%s</text>\n"
-    left caption;
+    left caption
+
+(* the grid, the ticks, the axes and their titles, and the ideal line *)
+let axes b f =
+  let { height; left; top; plot_w; plot_h; max_workers; y_max; _ } = f in
+  let x = x_of f and y = y_of f in
+  let add fmt = Printf.bprintf b fmt in
   (* grid and ticks: every worker count, and about five speedup steps *)
   let step = Float.max 0.5 (Float.round (y_max /. 5.)) in
   let rec y_ticks s =
@@ -186,77 +215,91 @@ let svg ~caption ~sequential ~max_workers rows =
      x2=\"%.1f\" y2=\"%.1f\"><title>ideal: linear speedup</title></line>\n"
     (x 1) (y 1.) (x max_workers)
     (y (float_of_int max_workers));
-  let legend_x = left +. plot_w +. 24. in
+  let legend_x = legend_x f in
   add
     "<line class=\"ideal\" stroke-dasharray=\"6 4\" x1=\"%.1f\" y1=\"%.1f\" \
      x2=\"%.1f\" y2=\"%.1f\"/>\n"
     legend_x (top +. 6.) (legend_x +. 22.) (top +. 6.);
   add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">ideal (linear)</text>\n"
-    (legend_x +. 30.) (top +. 10.);
-  List.iteri
-    (fun i approach ->
-      let mine = List.filter (fun r -> r.approach = approach) rows in
-      let drawn = timed mine in
-      let points =
-        String.concat " "
-          (List.map
-             (fun (r, t) ->
-               Printf.sprintf "%.1f,%.1f" (x r.workers)
-                 (y (speedup ~sequential t)))
-             drawn)
+    (legend_x +. 30.) (top +. 10.)
+
+(* one approach: its line, its points (a cross for a wrong answer, a tooltip
+   each) and its legend entry, the [i]th *)
+let series b f ~sequential ~rows i approach =
+  let { top; _ } = f in
+  let legend_x = legend_x f in
+  let x = x_of f and y = y_of f in
+  let add fmt = Printf.bprintf b fmt in
+  let mine = List.filter (fun r -> r.approach = approach) rows in
+  let drawn = timed mine in
+  let points =
+    String.concat " "
+      (List.map
+         (fun (r, t) ->
+           Printf.sprintf "%.1f,%.1f" (x r.workers) (y (speedup ~sequential t)))
+         drawn)
+  in
+  add "<g class=\"series\" data-approach=\"%s\">\n" approach;
+  add
+    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" points=\"%s\"/>\n"
+    (colour i) points;
+  List.iter
+    (fun (r, t) ->
+      let px = x r.workers and py = y (speedup ~sequential t) in
+      let tip =
+        Printf.sprintf
+          "%s, %d worker%s: %.3f s, speedup %.2fx, efficiency %.0f%%%s" approach
+          r.workers
+          (if r.workers = 1 then "" else "s")
+          t (speedup ~sequential t)
+          (efficiency ~sequential r t)
+          (if correct r then "" else ", WRONG ANSWER")
       in
-      add "<g class=\"series\" data-approach=\"%s\">\n" approach;
-      add
-        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" \
-         points=\"%s\"/>\n"
-        (colour i) points;
-      List.iter
-        (fun (r, t) ->
-          let px = x r.workers and py = y (speedup ~sequential t) in
-          let tip =
-            Printf.sprintf
-              "%s, %d worker%s: %.3f s, speedup %.2fx, efficiency %.0f%%%s"
-              approach r.workers
-              (if r.workers = 1 then "" else "s")
-              t (speedup ~sequential t)
-              (efficiency ~sequential r t)
-              (if correct r then "" else ", WRONG ANSWER")
-          in
-          if correct r then
-            add
-              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" \
-               fill=\"%s\"><title>%s</title></circle>\n"
-              px py (colour i) tip
-          else
-            add
-              "<path class=\"line wrong\" stroke-width=\"3\" d=\"M%.1f %.1fl10 \
-               10m0 -10l-10 10\"><title>%s</title></path>\n"
-              (px -. 5.) (py -. 5.) tip)
-        drawn;
-      add "</g>\n";
-      (* the legend: the speedup and efficiency at the most workers *)
-      let ly = top +. 34. +. (32. *. float_of_int i) in
-      let last = List.nth_opt (List.rev drawn) 0 in
-      let wrong = List.exists (fun r -> not (correct r)) mine in
-      let summary =
-        match last with
-        | None -> "failed"
-        | Some (r, t) ->
-            Printf.sprintf "%.2fx at %d, %.0f%%" (speedup ~sequential t)
-              r.workers
-              (efficiency ~sequential r t)
-      in
-      add
-        "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"4\" fill=\"%s\"/>\n"
-        legend_x (ly -. 6.) (colour i);
-      add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">%s%s</text>\n"
-        (legend_x +. 30.) ly approach
-        (if wrong then " ✗ wrong" else "");
-      add
-        "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n"
-        (legend_x +. 30.) (ly +. 12.) summary)
-    approaches;
-  add "</svg>\n";
+      if correct r then
+        add
+          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" \
+           fill=\"%s\"><title>%s</title></circle>\n"
+          px py (colour i) tip
+      else
+        add
+          "<path class=\"line wrong\" stroke-width=\"3\" d=\"M%.1f %.1fl10 \
+           10m0 -10l-10 10\"><title>%s</title></path>\n"
+          (px -. 5.) (py -. 5.) tip)
+    drawn;
+  add "</g>\n";
+  (* the legend: the speedup and efficiency at the most workers *)
+  let ly = top +. 34. +. (32. *. float_of_int i) in
+  let last = List.nth_opt (List.rev drawn) 0 in
+  let wrong = List.exists (fun r -> not (correct r)) mine in
+  let summary =
+    match last with
+    | None -> "failed"
+    | Some (r, t) ->
+        Printf.sprintf "%.2fx at %d, %.0f%%" (speedup ~sequential t) r.workers
+          (efficiency ~sequential r t)
+  in
+  add "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"4\" fill=\"%s\"/>\n"
+    legend_x (ly -. 6.) (colour i);
+  add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">%s%s</text>\n"
+    (legend_x +. 30.) ly approach
+    (if wrong then " ✗ wrong" else "");
+  add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n"
+    (legend_x +. 30.) (ly +. 12.) summary
+
+let svg ~caption ~sequential ~max_workers rows =
+  (* in the order they ran *)
+  let approaches =
+    List.fold_left
+      (fun seen r ->
+        if List.mem r.approach seen then seen else seen @ [ r.approach ])
+      [] rows
+  in
+  let f = frame ~sequential ~max_workers rows in
+  let b = Buffer.create 8192 in
+  heading b f ~caption;
+  axes b f;
+  List.iteri (series b f ~sequential ~rows) approaches;
+  Buffer.add_string b "</svg>\n";
   Buffer.contents b
 
 let usage =
