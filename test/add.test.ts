@@ -220,7 +220,7 @@ describe("create-ocaml-parallel add", () => {
         expect(dune.includes(`(${dep}\n`), `${name} in dune-project`).toBe(r.exitCode === 0);
         expect(opam.includes(`"${dep}" {`), `${name} in foo.opam`).toBe(r.exitCode === 0);
       }
-      expect(eio.exitCode + lwt.exitCode, "one of them at least").toBeLessThan(2);
+      expect([eio.exitCode, lwt.exitCode], "one of them at least").toContain(0);
       expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
     }
   }, 120_000);

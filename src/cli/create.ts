@@ -214,34 +214,27 @@ async function askWithGenerator(known: Answers, cwd: string) {
   return { answers, render };
 }
 
-export async function createCommand(argv: string[], io: Out, env: NodeJS.ProcessEnv, cwd: string, progress: Progress): Promise<number> {
-  const args = parseArgs(argv);
-  const json = Boolean(args.json);
-  if (args.help || args.version) {
-    io.out(args.help ? HELP : version());
-    return 0;
-  }
+/** `--list` (and `--all`): the catalog, or every system we know, as text or JSON. */
+function list(args: ReturnType<typeof parseArgs>, io: Out): number {
   const catalog = loadCatalog();
-  if (args.all && !args.list) throw new CreateError("--all goes with --list");
-  if (args.list && args.all) {
+  if (args.all) {
     const systems = loadSystems(catalog);
-    if (json) io.data(JSON.stringify(systems, null, 2));
+    if (args.json) io.data(JSON.stringify(systems, null, 2));
     else io.out(systemsListing(systems));
-    return 0;
-  }
-  if (args.list) {
-    if (json)
-      io.data(
-        JSON.stringify(
-          catalog.map((m) => ({ ...m, runCommand: runCommand(m) })),
-          null,
-          2,
-        ),
-      );
-    else io.out(listing(catalog));
-    return 0;
-  }
+  } else if (args.json)
+    io.data(
+      JSON.stringify(
+        catalog.map((m) => ({ ...m, runCommand: runCommand(m) })),
+        null,
+        2,
+      ),
+    );
+  else io.out(listing(catalog));
+  return 0;
+}
 
+/** What the flags ask for, checked before anything is asked (spin#80: errors only after all prompts). */
+function requested(args: ReturnType<typeof parseArgs>, cwd: string) {
   const request: Partial<CreateRequest> = {
     directory: args.directory,
     template: args.template,
@@ -264,12 +257,24 @@ export async function createCommand(argv: string[], io: Out, env: NodeJS.Process
   const ocaml = args.ocaml as string | undefined;
   if (ocaml !== undefined && (!build || switchMode === "current"))
     throw new CreateError("--ocaml names the compiler of a new local switch: it goes with --build --switch local");
-  // Check what was given before asking anything (spin#80: errors only after all prompts).
   if (request.template !== undefined) {
-    const manifest = findTemplate(catalog, request.template, request.variant, request.approaches);
+    const manifest = findTemplate(loadCatalog(), request.template, request.variant, request.approaches);
     if (ocaml !== undefined) checkSwitchCompiler(ocaml, manifest);
   } else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
   else if (request.approaches !== undefined) throw new CreateError("--approaches needs --template compare");
+  return { request, build, switchMode, ocaml, run: Boolean(args.run) };
+}
+
+export async function createCommand(argv: string[], io: Out, env: NodeJS.ProcessEnv, cwd: string, progress: Progress): Promise<number> {
+  const args = parseArgs(argv);
+  const json = Boolean(args.json);
+  if (args.help || args.version) {
+    io.out(args.help ? HELP : version());
+    return 0;
+  }
+  if (args.all && !args.list) throw new CreateError("--all goes with --list");
+  if (args.list) return list(args, io);
+  const { request, build, switchMode, ocaml, run } = requested(args, cwd);
 
   const interactive = !args.yes && !json && !env.CI && (await canPrompt(env));
   if (interactive) {
@@ -280,7 +285,11 @@ export async function createCommand(argv: string[], io: Out, env: NodeJS.Process
     const why = args.yes || json || env.CI ? "" : noPrompt(env);
     if (request.directory === undefined) throw new CreateError(`no project directory given${why}: pass it as the first argument`);
     if (request.template === undefined)
-      throw new CreateError(`no template given${why}: pass --template NAME, one of ${catalog.map((m) => m.name).join(", ")}`);
+      throw new CreateError(
+        `no template given${why}: pass --template NAME, one of ${loadCatalog()
+          .map((m) => m.name)
+          .join(", ")}`,
+      );
   }
   const { answers, render } = interactive
     ? // a dry run writes nothing: there is nothing to confirm or build
@@ -292,15 +301,16 @@ export async function createCommand(argv: string[], io: Out, env: NodeJS.Process
   if (!result.dryRun) progress.kept(result.directory);
   if (!json) io.out(summary(result, cwd));
   if (full.build || build) {
-    const manifest = findTemplate(catalog, result.template, result.variant, result.approaches);
+    const manifest = findTemplate(loadCatalog(), result.template, result.variant, result.approaches);
+    const note = (text: string) => io.err(text);
     result.build = await buildProject(result.directory, manifest, {
       switchMode,
       ocaml,
-      run: Boolean(args.run),
+      run,
       progress: progressPrinter(process.stderr),
-      note: (text) => io.err(text),
+      note,
     });
-    if (!json) io.out(builtSummary(result.build, Boolean(args.run)));
+    if (!json) io.out(builtSummary(result.build, run));
   }
   if (json) io.data(JSON.stringify({ ok: true, ...result }, null, 2));
   else if (interactive) io.out(`\nTo generate it again without questions: ${oneShot(full, result)}`);
