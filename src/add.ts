@@ -205,9 +205,15 @@ function targetDir(project: Project, given: string): string {
     );
   if (existsSync(absolute) && (!statSync(absolute).isDirectory() || readdirSync(absolute).length > 0))
     throw new CreateError(`${dir} exists already (was this approach added before?); choose another folder with --dir`);
-  for (let d = dirname(absolute); d !== root && d.length > root.length; d = dirname(d))
-    if (existsSync(d) && !statSync(d).isDirectory())
+  for (let d = absolute; d !== root && d.length > root.length; d = dirname(d)) {
+    // a symbolic link on the way would put the approach wherever it points, maybe outside the project
+    if (lstatOrUndefined(d)?.isSymbolicLink())
+      throw new CreateError(
+        `${posix(relative(root, d))} is a symbolic link, so ${dir} would not be inside the project; choose another folder with --dir`,
+      );
+    if (d !== absolute && existsSync(d) && !statSync(d).isDirectory())
       throw new CreateError(`${posix(relative(root, d))} is a file, so ${dir} cannot be created`);
+  }
   const problem = placementProblem(project.scan, posix(relative(project.located.root, absolute)));
   if (problem) throw new CreateError(problem);
   return dir;
@@ -473,6 +479,14 @@ async function writeAdded(plan: AddPlan, render: (p: AddPlan, staging: string) =
     });
   } catch (error) {
     throw explainFsError(error, `adding ${plan.dir}`);
+  }
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 

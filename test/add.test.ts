@@ -5,7 +5,7 @@
  * builds real projects with the real dune; add-terminal.test.ts drives its prompts.
  */
 
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
@@ -91,6 +91,23 @@ describe("create-ocaml-parallel add", () => {
     expect(snapshot(dir)).toEqual(before);
     // an approach whose dependencies have no base is added
     expect((await add(dir, "domains")).exitCode).toBe(0);
+  });
+
+  it("a symbolic link on the way to the approach's folder: refused, nothing written there or in the project", async () => {
+    for (const link of ["parallel", "parallel/eio"]) {
+      const dir = project();
+      const outside = tempDir("cop-outside-");
+      mkdirSync(join(dir, link, ".."), { recursive: true });
+      symlinkSync(outside, join(dir, link));
+      const files = ["dune-project", "foo.opam"].map((f) => readFileSync(join(dir, f), "utf8"));
+      const entries = readdirSync(dir).sort();
+      const r = await add(dir, "eio");
+      expect(r.exitCode, outputOf(r)).toBe(1);
+      expect(r.stderr).toContain(`${link} is a symbolic link, so parallel/eio would not be inside the project`);
+      expect(readdirSync(outside)).toEqual([]);
+      expect(["dune-project", "foo.opam"].map((f) => readFileSync(join(dir, f), "utf8"))).toEqual(files);
+      expect(readdirSync(dir).sort()).toEqual(entries);
+    }
   });
 
   it("names that clash are not used: the next free ones are, and the message says what took them", async () => {
