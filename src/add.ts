@@ -41,6 +41,7 @@ import { undoable } from "./interrupt.js";
 import { namesBroughtBy, type ProjectNames } from "./names.js";
 import { addOpamDependencies, readOpamDepends } from "./opam-file.js";
 import { renderProject } from "./render.js";
+import { lstatOrUndefined } from "./target.js";
 import { unifiedDiff } from "./unified-diff.js";
 import { OCAMLFORMAT_VERSION } from "./versions.js";
 
@@ -479,14 +480,6 @@ async function writeAdded(plan: AddPlan, render: (p: AddPlan, staging: string) =
     });
   } catch (error) {
     throw explainFsError(error, `adding ${plan.dir}`);
-  }
-}
-
-function lstatOrUndefined(path: string) {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
   }
 }
 

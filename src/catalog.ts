@@ -313,14 +313,10 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
       `unknown template "${name}". Did you mean ${closest.flags}? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
     );
   }
-  if (found.approaches && !found.variants && variant !== undefined)
-    throw new CreateError(`the ${found.name} template has no variants; leave out --variant (its approaches are chosen with --approaches)`);
+  if (!found.variants && variant !== undefined) throw new CreateError(`the ${found.name} template has no variants; leave out --variant`);
   if (found.approaches) return withApproaches(found, approaches, catalog);
   if (approaches !== undefined) throw new CreateError(`the ${found.name} template has no approaches to choose; leave out --approaches`);
-  if (!found.variants) {
-    if (variant !== undefined) throw new CreateError(`the ${found.name} template has no variants; leave out --variant`);
-    return found;
-  }
+  if (!found.variants) return found;
   const spec = variant === undefined ? found.variants[0] : found.variants.find((v) => v.name === variant.trim().toLowerCase());
   if (!spec)
     throw new CreateError(

@@ -183,7 +183,8 @@ function entriesToMove(staging: string, target: string): string[] {
   return moves;
 }
 
-function lstatOrUndefined(path: string) {
+/** The path's own lstat (a symbolic link is not followed), or undefined when nothing is there. */
+export function lstatOrUndefined(path: string) {
   try {
     return lstatSync(path);
   } catch {
