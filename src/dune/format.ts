@@ -12,7 +12,7 @@
  *
  * test/format.test.ts checks it against the real dune.
  */
-import { lineOf, parseSexp, type Sexp } from "./sexp.js";
+import { parseSexp, type Sexp } from "./sexp.js";
 
 type Node =
   /** an atom, a quoted string or a template, as written */
@@ -29,12 +29,28 @@ const LAST_COLUMN = 77;
 /** Format breaks the line rather than open a box (here: a comment) past this column. */
 const MAX_INDENT = 68;
 
+/** The 1-based line of a position, from the lines' starts found once (not a scan of the text per element). */
+function lineFinder(text: string): (pos: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (pos) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
 /** sexp.ts's elements as the layout needs them: each with its line, strings as atoms, comments on consecutive lines grouped as dune groups them. */
-function nodes(text: string, items: Sexp[]): Node[] {
+function nodes(text: string, items: Sexp[], lineOf = lineFinder(text)): Node[] {
   const out: Node[] = [];
   for (const item of items) {
-    const line = lineOf(text, item.start);
-    if (item.kind === "list") out.push({ kind: "list", items: nodes(text, item.items), line });
+    const line = lineOf(item.start);
+    if (item.kind === "list") out.push({ kind: "list", items: nodes(text, item.items, lineOf), line });
     else if (item.kind === "comment") {
       const comment = text.slice(item.start + 1, item.end);
       const last = out[out.length - 1];
