@@ -19,14 +19,17 @@ case "$SUITE" in
     ROOT="${FORKY_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/forky}"
     PACKAGES=(ocaml ocaml-dune ocaml-findlib libeio-ocaml-dev libdomainslib-ocaml-dev
       liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev libluv-ocaml-dev ocamlformat opam gcc libc6-dev
-      git nodejs openssh-server openssh-client autoconf) ;; # autoconf: parany's cpu needs it (opam's conf-autoconf)
+      git nodejs openssh-server openssh-client autoconf # autoconf: parany's cpu needs it (opam's conf-autoconf)
+      libctypes-ocaml-dev libffi-dev libmtime-ocaml-dev # the ctypes template (ctypes, ctypes.foreign, libffi)
+      slurmctld slurmd slurm-client slurm-wlm-basic-plugins munge) ;; # a two-node Slurm for mpi and rpc-parallel
   trixie) # OCaml 5.3.0, dune 3.17.2, ocamlformat 0.27.0
     ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/trixie"
     PACKAGES=(ocaml ocaml-dune ocaml-findlib liblwt-ocaml-dev libparmap-ocaml-dev libparany-ocaml-dev
-      libluv-ocaml-dev ocamlformat gcc libc6-dev) ;;
+      libluv-ocaml-dev ocamlformat gcc libc6-dev libctypes-ocaml-dev libffi-dev) ;;
   bullseye) # OCaml 4.11.1, dune 2.7.1; of the source folder, ocamlmpi only (with bullseye's Open MPI 4.1)
     ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/create-ocaml-parallel/bullseye"
-    PACKAGES=(ocaml-nox ocaml-dune ocaml-findlib liblwt-ocaml-dev libparmap-ocaml-dev gcc libc6-dev) ;;
+    PACKAGES=(ocaml-nox ocaml-dune ocaml-findlib liblwt-ocaml-dev libparmap-ocaml-dev gcc libc6-dev
+      libctypes-ocaml-dev libffi-dev) ;;
   *) echo "forky-toolchain: DEBIAN_SUITE is forky, trixie or bullseye, not $SUITE" >&2; exit 1 ;;
 esac
 # the rest of the Jane Street v0.17 closure, packaged by forky, and an MPI for ocamlmpi
@@ -44,10 +47,12 @@ SOURCE_PACKAGES=(libbase-ocaml-dev libbin-prot-ocaml-dev libfieldslib-ocaml-dev 
   libppx-string-ocaml-dev libppx-variants-conv-ocaml-dev libppxlib-ocaml-dev
   libppxlib-jane-ocaml-dev libocaml-compiler-libs-ocaml-dev libre-ocaml-dev libnum-ocaml-dev
   libcstruct-ocaml-dev libuutf-ocaml-dev libdune-configurator-ocaml-dev
-  libstdlib-shims-ocaml-dev libopenmpi-dev openmpi-bin make pkg-config patch)
+  libstdlib-shims-ocaml-dev libopenmpi-dev openmpi-bin make pkg-config patch
+  libbackoff-ocaml-dev libmulticore-magic-ocaml-dev) # what picos needs beside moonpool/ of the folder
 # what the source folder gives each suite: forky all of it, bullseye ocamlmpi alone, trixie nothing
-SOURCE_LIBRARIES=(async core_unix.command_unix rpc_parallel rpc_parallel.unauthenticated ppx_jane mpi)
-SOURCE_TEMPLATES="async, rpc-parallel and mpi are"
+SOURCE_LIBRARIES=(async core_unix.command_unix rpc_parallel rpc_parallel.unauthenticated ppx_jane mpi
+  moonpool moonpool.forkjoin)
+SOURCE_TEMPLATES="async, rpc-parallel, mpi and moonpool are"
 if [ "$SUITE" = bullseye ]; then
   SOURCE_PACKAGES=(libopenmpi-dev openmpi-bin make pkg-config patch); SOURCE_LIBRARIES=(mpi); SOURCE_TEMPLATES="mpi is"
 fi
@@ -77,6 +82,8 @@ setup() {
     mv "$ROOT.tmp" "$ROOT"
   fi
   echo 'Acquire::Check-Valid-Until "false";' > "$ROOT/etc/apt/apt.conf.d/99no-check-valid-until"
+  # packages (munge, slurm) must not start their daemons while installed: tests start them by pid
+  printf '#!/bin/sh\nexit 101\n' > "$ROOT/usr/sbin/policy-rc.d" && chmod 755 "$ROOT/usr/sbin/policy-rc.d"
   run_in apt-get update -qq
   apt_install "${PACKAGES[@]}"
   echo "${PACKAGES[*]}" > "$STAMP"
@@ -85,7 +92,7 @@ setup() {
 apt_install() { run_in env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; }
 
 # The archives' own checksums and how they are built name what is there: same stamp, nothing to do.
-SOURCES_RECIPE=1
+SOURCES_RECIPE=2
 sources_id() { { cat "$1/SHA256SUMS"; echo "${SOURCE_PACKAGES[*]} $SOURCES_RECIPE"; } | sha256sum | cut -d' ' -f1; }
 
 sources() {
@@ -112,6 +119,16 @@ sources() {
     local packages; packages=$(IFS=,; echo "${names[*]}")
     run_in bash -c "cd $build/janestreet && { dune build -p $packages @install > ../dune.log 2>&1 || { tail -40 ../dune.log; exit 1; }; } &&
       dune install -p $packages --prefix /usr/local --libdir $libdir > ../install.log 2>&1 || { tail -20 ../install.log; exit 1; }"
+  fi
+  # moonpool 0.11 and what forky lacks of its closure (picos 0.6, thread-local-storage, either):
+  # only these packages, since picos' archive holds more (picos_io, picos_lwt...) than forky can build
+  if [ "$SUITE" = forky ] && compgen -G "$dir/moonpool/*.tar.gz" >/dev/null; then
+    mkdir -p "$ROOT$build/moonpool"
+    for a in "$dir"/moonpool/*.tar.gz; do tar -xzf "$a" -C "$ROOT$build/moonpool"; done
+    echo '(lang dune 3.14)' > "$ROOT$build/moonpool/dune-workspace"
+    local only=picos,picos_aux,picos_std,thread-local-storage,either,moonpool
+    run_in bash -c "cd $build/moonpool && { dune build --release --only-packages $only @install > ../moonpool.log 2>&1 || { tail -40 ../moonpool.log; exit 1; }; } &&
+      dune install --release --only-packages $only --prefix /usr/local --libdir $libdir > ../moonpool-install.log 2>&1 || { tail -20 ../moonpool-install.log; exit 1; }"
   fi
   for a in "$dir"/ocamlmpi-*.tar.gz; do
     tar -xzf "$a" -C "$ROOT$build"
@@ -144,10 +161,15 @@ run_in() {
   unshare --mount --fork --pid --mount-proc="$ROOT/proc" chroot "$ROOT" env "${MPI_AS_ROOT[@]}" "$@"
 }
 
+# One setup at a time per root: tests, helpers and CI may call this at once, and a `run` waits
+# while another process builds or rebuilds the root it would run in.
+lock() { mkdir -p "$(dirname "$ROOT")"; exec 9>"$ROOT.lock"; flock 9; }
+
 cmd="${1:-setup}"; [ $# -gt 0 ] && shift
 case "$cmd" in
   setup)
     if [ "${1:-}" = --sources ]; then OCAML_SOURCES="${2:?--sources needs a folder}"; fi
+    lock
     setup
     if [ "$SUITE" = trixie ]; then :
     elif [ -n "${OCAML_SOURCES:-}" ]; then sources "$OCAML_SOURCES"
@@ -157,6 +179,6 @@ case "$cmd" in
   root) echo "$ROOT" ;;
   has-sources) [ -f "$SOURCES_STAMP" ] ;;
   mpi-env) echo "${MPI_AS_ROOT[*]}" ;;
-  run) setup; run_in "$@" ;;
+  run) lock; setup; exec 9>&-; run_in "$@" ;;
   *) echo "usage: [DEBIAN_SUITE=forky|trixie|bullseye] forky-toolchain.sh [setup [--sources DIR]|root|has-sources|mpi-env|run CMD...]" >&2; exit 1 ;;
 esac
