@@ -123,4 +123,81 @@ describe.skipIf(why)("slurm", () => {
       }
     }, 600_000);
   });
+
+  // What the mpi README quotes (readme.slurm): Slurm's and Open MPI's own messages, reproduced here.
+  it("the first failures print what the mpi README quotes: no PMIx plugin, a job past --time, a node down", async () => {
+    const readme = loadCatalog().find((m) => m.name === "mpi")!.readme.slurm!;
+    const [outside, inside] = forkyWorkDir(root, "mpi-fail-");
+    const project = join(outside, "proj");
+    const r = await runCli([project, "--template", "mpi", "--yes", "--no-git", "--name", "starter"]);
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    const build = await inForky(`cd ${inside}/proj && dune build 2>&1`);
+    expect(build.exitCode, build.all).toBe(0);
+    const job = join(project, "slurm/job.sbatch");
+    writeFileSync(job, ours(readFileSync(job, "utf8")));
+    const exe = "./_build/default/bin/main.exe -n 1000 -r 1";
+    const quoted = (text: string) => expect(readme).toContain(text);
+
+    // srun in place of mpirun: Debian's Slurm has no PMIx plugin, and Open MPI 6 speaks nothing else
+    const list = await onNode(1, "srun --mpi=list 2>&1");
+    const plugins = list.stdout.split("\n").filter((l) => l.startsWith("\t"));
+    expect(
+      plugins.map((l) => l.trim()),
+      list.all,
+    ).toEqual(["none", "cray_shasta", "pmi2"]);
+    const pmix = await onNode(1, `cd ${inside}/proj && timeout 60 srun --nodes=2 --ntasks-per-node=2 --mpi=pmix ${exe} 2>&1`);
+    expect(pmix.exitCode, pmix.all).not.toBe(0);
+    for (const line of [
+      "srun: error: MPI: Cannot create context for mpi/pmix",
+      "Invalid MPI type 'pmix', --mpi=list for acceptable types",
+    ]) {
+      expect(pmix.all).toContain(line);
+      quoted(line);
+    }
+    for (const mpi of ["--mpi=pmi2", ""]) {
+      const alone = await onNode(1, `cd ${inside}/proj && timeout 60 srun --nodes=2 --ntasks-per-node=2 ${mpi} ${exe} 2>&1`);
+      expect(alone.exitCode, alone.all).toBe(0);
+      expect(alone.all.match(/^1 ranks on /gm), alone.all).toHaveLength(4);
+      if (mpi) {
+        const singletons =
+          "No PMIx server was reachable, but a PMI1/2 was detected. If srun is being used to launch application,  4 singletons will be started.";
+        expect(alone.all.replace(/\n/g, " ")).toContain(singletons);
+        quoted(singletons);
+      }
+    }
+
+    // a job past its --time (a minute, Slurm's smallest), pinned to node 1 while node 2 goes down
+    const slow = await submit(`${inside}/proj`, `--time=1 --nodes=1 --nodelist=${nodes[0]} slurm/job.sbatch -n 200000000`);
+
+    // node 2's slurmd stops: the node is down, and a job that needs it waits
+    const stop = await cluster(["stop", clusterDir, "2"], 30_000);
+    expect(stop.exitCode, stop.all).toBe(0);
+    let state = "";
+    for (let waited = 0; waited < 120 && !state.startsWith("down*"); waited += 3) {
+      await sleep(3000);
+      state = (await onNode(1, `sinfo -h -N -n ${nodes[1]} -o '%t %E'`, 30_000)).stdout.trim();
+    }
+    expect(state).toBe("down* Not responding");
+    quoted("`down*`");
+    quoted("`Not responding`");
+    const waiting = await submit(`${inside}/proj`, "slurm/job.sbatch -n 100000");
+    await sleep(3000);
+    const reason = await onNode(1, `squeue -h -j ${waiting} -o '%t %R'`, 30_000);
+    const pending = "(Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions)";
+    expect(reason.stdout.trim()).toBe(`PD ${pending}`);
+    quoted(pending);
+    // back up: the waiting job starts by itself
+    const start = await cluster(["start", clusterDir, "2"], 60_000);
+    expect(start.exitCode, start.all).toBe(0);
+    await waitFor([slow, waiting], 300);
+
+    expect(await ending(waiting)).toEqual(["COMPLETED 0:0"]);
+    expect(outputsOf(project, waiting)[0]).toMatch(new RegExp(ours("4 ranks on node1: 2, node2: 2\\n[\\s\\S]*results agree: yes")));
+    const [timeout] = await ending(slow);
+    expect(timeout).toMatch(/^TIMEOUT /);
+    quoted("`JobState=TIMEOUT`");
+    const killed = outputsOf(project, slow)[0];
+    expect(killed).toMatch(new RegExp(`error: \\*\\*\\* JOB ${slow} ON ${nodes[0]} CANCELLED AT \\S+ DUE TO TIME LIMIT \\*\\*\\*`));
+    quoted("`error: *** JOB JOBID ON node1 CANCELLED AT ... DUE TO TIME LIMIT ***`");
+  }, 600_000);
 });
