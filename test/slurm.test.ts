@@ -34,6 +34,16 @@ const onNode = (n: 1 | 2, command: string, timeout = 120_000) => cluster(["run",
 const ours = (text: string) =>
   text.replaceAll("node1", nodes[0]).replaceAll("node2", nodes[1]).replaceAll("192.168.1.0/24", "169.254.78.0/24");
 
+/** A project of the template, generated and built in the chroot: [its path outside, inside]. */
+async function builtProject(template: string): Promise<[string, string]> {
+  const [outside, inside] = forkyWorkDir(root, `${template}-slurm-`);
+  const r = await runCli([join(outside, "proj"), "--template", template, "--yes", "--no-git", "--name", "starter"]);
+  expect(r.exitCode, outputOf(r)).toBe(0);
+  const build = await inForky(`cd ${inside}/proj && dune build 2>&1`);
+  expect(build.exitCode, build.all).toBe(0);
+  return [join(outside, "proj"), `${inside}/proj`];
+}
+
 /** Submits a batch script from a folder, as `sbatch SCRIPT`; returns the job's id. */
 async function submit(folder: string, script: string): Promise<string> {
   const r = await onNode(1, `cd ${folder} && sbatch ${script}`, 60_000);
@@ -102,17 +112,12 @@ describe.skipIf(why)("slurm", () => {
   )("%s", (_, manifest: Template) => {
     it("runs its slurm/ jobs as its README says: on both nodes, every task of an array, the answers right", async () => {
       const { jobs } = manifest.run.onSlurm!;
-      const [outside, inside] = forkyWorkDir(root, `${manifest.name}-slurm-`);
-      const project = join(outside, "proj");
-      const r = await runCli([project, "--template", manifest.name, "--yes", "--no-git", "--name", "starter"]);
-      expect(r.exitCode, outputOf(r)).toBe(0);
-      const build = await inForky(`cd ${inside}/proj && dune build 2>&1`);
-      expect(build.exitCode, build.all).toBe(0);
+      const [project, inside] = await builtProject(manifest.name);
       const ids: string[] = [];
       for (const job of jobs) {
         const file = join(project, job.script);
         writeFileSync(file, ours(readFileSync(file, "utf8")));
-        ids.push(await submit(`${inside}/proj`, job.script));
+        ids.push(await submit(inside, job.script));
       }
       await waitFor(ids, 420);
       for (const [j, job] of jobs.entries()) {
@@ -127,12 +132,7 @@ describe.skipIf(why)("slurm", () => {
   // What the mpi README quotes (readme.slurm): Slurm's and Open MPI's own messages, reproduced here.
   it("the first failures print what the mpi README quotes: no PMIx plugin, a job past --time, a node down", async () => {
     const readme = loadCatalog().find((m) => m.name === "mpi")!.readme.slurm!;
-    const [outside, inside] = forkyWorkDir(root, "mpi-fail-");
-    const project = join(outside, "proj");
-    const r = await runCli([project, "--template", "mpi", "--yes", "--no-git", "--name", "starter"]);
-    expect(r.exitCode, outputOf(r)).toBe(0);
-    const build = await inForky(`cd ${inside}/proj && dune build 2>&1`);
-    expect(build.exitCode, build.all).toBe(0);
+    const [project, inside] = await builtProject("mpi");
     const job = join(project, "slurm/job.sbatch");
     writeFileSync(job, ours(readFileSync(job, "utf8")));
     const exe = "./_build/default/bin/main.exe -n 1000 -r 1";
@@ -145,7 +145,7 @@ describe.skipIf(why)("slurm", () => {
       plugins.map((l) => l.trim()),
       list.all,
     ).toEqual(["none", "cray_shasta", "pmi2"]);
-    const pmix = await onNode(1, `cd ${inside}/proj && timeout 60 srun --nodes=2 --ntasks-per-node=2 --mpi=pmix ${exe} 2>&1`);
+    const pmix = await onNode(1, `cd ${inside} && timeout 60 srun --nodes=2 --ntasks-per-node=2 --mpi=pmix ${exe} 2>&1`);
     expect(pmix.exitCode, pmix.all).not.toBe(0);
     for (const line of [
       "srun: error: MPI: Cannot create context for mpi/pmix",
@@ -155,7 +155,7 @@ describe.skipIf(why)("slurm", () => {
       quoted(line);
     }
     for (const mpi of ["--mpi=pmi2", ""]) {
-      const alone = await onNode(1, `cd ${inside}/proj && timeout 60 srun --nodes=2 --ntasks-per-node=2 ${mpi} ${exe} 2>&1`);
+      const alone = await onNode(1, `cd ${inside} && timeout 60 srun --nodes=2 --ntasks-per-node=2 ${mpi} ${exe} 2>&1`);
       expect(alone.exitCode, alone.all).toBe(0);
       expect(alone.all.match(/^1 ranks on /gm), alone.all).toHaveLength(4);
       if (mpi) {
@@ -167,7 +167,7 @@ describe.skipIf(why)("slurm", () => {
     }
 
     // a job past its --time (a minute, Slurm's smallest), pinned to node 1 while node 2 goes down
-    const slow = await submit(`${inside}/proj`, `--time=1 --nodes=1 --nodelist=${nodes[0]} slurm/job.sbatch -n 200000000`);
+    const slow = await submit(inside, `--time=1 --nodes=1 --nodelist=${nodes[0]} slurm/job.sbatch -n 200000000`);
 
     // node 2's slurmd stops: the node is down, and a job that needs it waits
     const stop = await cluster(["stop", clusterDir, "2"], 30_000);
@@ -180,7 +180,7 @@ describe.skipIf(why)("slurm", () => {
     expect(state).toBe("down* Not responding");
     quoted("`down*`");
     quoted("`Not responding`");
-    const waiting = await submit(`${inside}/proj`, "slurm/job.sbatch -n 100000");
+    const waiting = await submit(inside, "slurm/job.sbatch -n 100000");
     await sleep(3000);
     const reason = await onNode(1, `squeue -h -j ${waiting} -o '%t %R'`, 30_000);
     const pending = "(Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions)";

@@ -6,6 +6,8 @@
 # ours to create in a namespace): processes are tracked through /proc, tasks not confined.
 # The daemons run in the foreground under this script's control: their pids are in DIR/pids,
 # their logs in DIR/logs.
+# Both hosts share the chroot's files, /run included: the client commands authenticate through
+# /run/slurm/sack.socket, which both slurmds serve, with the same key, so either one answers.
 #
 #   slurm-cluster.sh up DIR          DIR is inside the chroot; prints the two node names
 #   slurm-cluster.sh run DIR N CMD   runs CMD (bash) on node N (1 or 2), SLURM_CONF set
