@@ -2,8 +2,9 @@
 # A two-node Slurm cluster on this machine, for the batch jobs of the distributed templates:
 # the two test hosts of two-hosts.sh (their own namespaces and link-local network, so the
 # two-host test can run beside it), slurmctld on host 1 and a slurmd on each, with a
-# slurm.conf and an auth/slurm key made for the occasion in DIR. No cgroups (they are not
-# ours to create in a namespace): processes are tracked through /proc, tasks not confined.
+# slurm.conf and an auth/slurm key made for the occasion in DIR. No cgroups: the chroot has no
+# cgroup file system, and mounting one would write into this machine's own hierarchy, shared
+# with everything else on it; processes are tracked through /proc, tasks not confined.
 # The daemons run in the foreground under this script's control: their pids are in DIR/pids,
 # their logs in DIR/logs.
 # Both hosts share the chroot's files, /run included: the client commands authenticate through
@@ -101,7 +102,7 @@ CONF
   # both nodes registered and idle, as sinfo shows them
   local i
   for i in $(seq 60); do
-    [ "$(on 1 "sinfo -h -N -t idle -o %N 2>/dev/null" | wc -l)" = 2 ] && break
+    [ "$(on 1 "timeout 10 sinfo -h -N -t idle -o %N 2>/dev/null" | wc -l)" = 2 ] && break
     [ "$i" = 60 ] && { echo "slurm-cluster: the nodes are not idle after 60 s" >&2; tail -n 20 "$dir"/logs/*.log >&2; exit 1; }
     sleep 1
   done
