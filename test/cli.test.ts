@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { loadCatalog, runCommand } from "../src/catalog.js";
+import { loadCatalog, runCommand } from "../src/catalog/catalog.js";
 import { cliPath, exists, outputOf, repo, runCli, snapshot, tempDir, tree } from "./helpers/cli.js";
 
 const catalog = loadCatalog();
