@@ -3,9 +3,9 @@
  * runs through execa with argument arrays (never a shell string) and a timeout; execa is loaded
  * on first use so a run that spawns nothing does not pay for it.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import type { Options } from "execa";
 
 export async function run(file: string, args: string[], options: Options = {}) {
@@ -13,10 +13,16 @@ export async function run(file: string, args: string[], options: Options = {}) {
   return execa(file, args, { reject: false, stdin: "ignore", ...options });
 }
 
-/** Whether an executable called `command` is on PATH. */
-export function onPath(command: string): boolean {
-  return (process.env.PATH ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+/** Where the executable called `command` is on PATH, or undefined. */
+function pathOf(command: string): string | undefined {
+  return (process.env.PATH ?? "")
+    .split(delimiter)
+    .map((dir) => dir && join(dir, command))
+    .find((file) => file && existsSync(file));
 }
+
+/** Whether an executable called `command` is on PATH. */
+export const onPath = (command: string) => pathOf(command) !== undefined;
 
 /** The first line a tool prints for `args`, or undefined when it is not installed or fails. */
 async function versionOf(file: string, args: string[], cwd?: string): Promise<string | undefined> {
@@ -52,15 +58,40 @@ export async function detectTools(cwd: string): Promise<Tools> {
 export async function installedTools(): Promise<{ opam?: "ready" | "uninitialised"; dune?: string }> {
   if (onPath("opam"))
     return { opam: existsSync(join(process.env.OPAMROOT || join(homedir(), ".opam"), "config")) ? "ready" : "uninitialised" };
-  if (!onPath("dune")) return {};
+  const dune = pathOf("dune");
+  return dune ? { dune: await duneVersion(dune) } : {};
+}
+
+/**
+ * dune's version, remembered for that binary (its path, inode, size and modification time, as
+ * cargo remembers rustc's): starting dune takes longer than writing a whole project, and the
+ * answer changes only when dune does. Without a cache it can write, dune is asked every time.
+ */
+async function duneVersion(dune: string): Promise<string | undefined> {
+  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "create-ocaml-parallel", "dune-version.json");
+  let binary = "";
+  try {
+    const s = statSync(dune);
+    binary = `${dune} ${s.ino} ${s.size} ${s.mtimeMs}`;
+    const known = JSON.parse(readFileSync(cache, "utf8")) as { binary?: string; version?: string };
+    if (known.binary === binary && typeof known.version === "string") return known.version;
+  } catch {
+    // no cache yet (or dune vanished): ask dune
+  }
   // loaded here: most runs never need it. Asynchronous, so that the caller can write the
   // project while dune answers (on another core: the run takes the longer of the two, not both)
   const { execFile } = await import("node:child_process");
-  return new Promise((resolve) =>
-    execFile("dune", ["--version"], { encoding: "utf8", timeout: 10_000 }, (error, stdout) =>
-      resolve({ dune: error ? undefined : stdout.trim() }),
-    ),
+  const version = await new Promise<string | undefined>((resolve) =>
+    execFile(dune, ["--version"], { encoding: "utf8", timeout: 10_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim())),
   );
+  if (version && binary)
+    try {
+      mkdirSync(dirname(cache), { recursive: true });
+      writeFileSync(cache, JSON.stringify({ binary, version }));
+    } catch {
+      // a read-only or full home: dune is asked again next time
+    }
+  return version;
 }
 
 /** Compares dotted versions numerically: "5.10" > "5.4". */
