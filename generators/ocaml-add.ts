@@ -5,7 +5,7 @@
  * They hold no file-system code: the caller gives the render.
  */
 import type { NodePlopAPI, PromptQuestion } from "node-plop";
-import type { Template } from "../src/catalog.js";
+import type { Template } from "../src/catalog/catalog.js";
 
 export interface AddAnswers {
   template: string;

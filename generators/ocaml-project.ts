@@ -7,7 +7,7 @@
  * asked (plop's own bypass stops at the first conditional prompt, plop#226).
  */
 import type { NodePlopAPI, PromptQuestion } from "node-plop";
-import type { Template } from "../src/catalog.js";
+import type { Template } from "../src/catalog/catalog.js";
 
 export interface Answers {
   directory: string;

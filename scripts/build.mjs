@@ -16,7 +16,7 @@ const templates = path("../templates");
 // package's default export itself where the CLI uses that)
 const lazy = { "node-plop": ".default", execa: "", inquirer: ".default" };
 
-// src/template-specs.ts as the build makes it: every template precompiled, one file per
+// src/create/template-specs.ts as the build makes it: every template precompiled, one file per
 // layer in dist/templates/ (templates/_shared, templates/eio, ...), loaded when a project first
 // needs that layer, so a run parses only the templates it renders.
 function writePrecompiledLayers() {
@@ -60,7 +60,7 @@ const plugins = (self) => [
         // node-plop imports inquirer at load time: point it at the shim that loads inquirer when a prompt is shown
         // (the shim itself and the inquirer bundle's entry get the real one)
         if (args.path === "inquirer" && !args.importer.endsWith("lazy-inquirer.ts") && args.namespace !== "lazy-entry")
-          return { path: path("../src/lazy-inquirer.ts") };
+          return { path: path("../src/cli/lazy-inquirer.ts") };
         return args.path === self ? undefined : { path: `./${args.path}.cjs`, external: true };
       });
       build.onResolve({ filter: /^lazy:/ }, (args) => ({ path: args.path.slice(5), namespace: "lazy-entry" }));

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { templatesDir } from "./catalog.js";
+import { templatesDir } from "./package-files.js";
 
 export interface ProjectNames {
   /** opam package and dune project name, e.g. `my-app`. */

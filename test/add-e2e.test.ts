@@ -12,8 +12,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { addableTemplates } from "../src/add.js";
-import { allTemplates, librariesOf, loadCatalog, type Template, templateId } from "../src/catalog.js";
+import { addableTemplates } from "../src/add/plan.js";
+import { allTemplates, librariesOf, loadCatalog, type Template, templateId } from "../src/catalog/catalog.js";
 import { outputOf, repo, runCli, snapshot } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, keepForkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 

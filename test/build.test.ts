@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareVersions } from "../src/toolchain.js";
+import { compareVersions } from "../src/toolchain/tools.js";
 import { cliPath, exists, outputOf, runCli, tempDir } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, installCliInForky, opamSetting, removeForkyWorkDirs } from "./helpers/forky.js";
 import { Terminal } from "./helpers/terminal.js";

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allTemplates, findTemplate, floorText, loadCatalog, parseManifest, templateId, templatesDir } from "../src/catalog.js";
+import { allTemplates, findTemplate, floorText, loadCatalog, parseManifest, templateId } from "../src/catalog/catalog.js";
 import { CreateError } from "../src/errors.js";
+import { templatesDir } from "../src/package-files.js";
 import { tempDir } from "./helpers/cli.js";
 
 const domains = readFileSync(join(templatesDir, "domains/template.json"), "utf8");

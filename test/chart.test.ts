@@ -9,7 +9,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findTemplate, loadCatalog } from "../src/catalog.js";
+import { findTemplate, loadCatalog } from "../src/catalog/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
 import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { loadCatalog, runCommand } from "../src/catalog.js";
+import { loadCatalog, runCommand } from "../src/catalog/catalog.js";
 import { cliPath, exists, outputOf, repo, runCli, snapshot, tempDir, tree } from "./helpers/cli.js";
 
 const catalog = loadCatalog();
@@ -165,6 +165,31 @@ describe("writing a project", () => {
     expect(r.stdout).toContain("git was not found, so no repository was made");
     expect(exists(join(cwd, "app/dune-project"))).toBe(true);
     expect(exists(join(cwd, "app/.git"))).toBe(false);
+  });
+
+  it("without opam, Next: fits dune's version, asked of dune once per binary and asked again when dune changes", async () => {
+    const [bin, cache, calls] = [tempDir(), tempDir(), join(tempDir(), "calls")];
+    symlinkSync(process.execPath, join(bin, "node"));
+    // a dune that counts how often it is asked
+    const dune = (version: string) => writeFileSync(join(bin, "dune"), `#!/bin/sh\necho x >> ${calls}\necho ${version}\n`, { mode: 0o755 });
+    const next = async () => {
+      const r = await execa(process.execPath, [cliPath, join(tempDir(), "app"), "-t", "domains", "--yes", "--no-git"], {
+        reject: false,
+        env: { PATH: bin, XDG_CACHE_HOME: cache, HOME: tempDir() },
+      });
+      expect(r.exitCode, outputOf(r)).toBe(0);
+      return { stdout: r.stdout, asked: exists(calls) ? readFileSync(calls, "utf8").split("\n").length - 1 : 0 };
+    };
+    dune("3.20.2");
+    const first = await next();
+    expect(first.asked).toBe(1);
+    expect(first.stdout).toMatch(/^\s+dune build$/m);
+    expect(await next()).toEqual({ stdout: expect.stringMatching(/^\s+dune build$/m), asked: 1 });
+    // another dune (another size and time): asked again, and the older one gets opam's recipe
+    dune("2.9.30");
+    const older = await next();
+    expect(older.asked).toBe(2);
+    expect(older.stdout).toContain("opam exec -- dune build");
   });
 
   it("takes the template as the second argument, and absolute directories", async () => {

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { debianToolchain, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 

@@ -8,7 +8,7 @@
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import {
   forkyBuildable,

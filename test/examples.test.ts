@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script shared with `npm run examples`
 import { examples, templatesWorkflow } from "../scripts/examples.mjs";
-import { create } from "../src/create.js";
+import { create } from "../src/create/create.js";
 import { outputOf, repo, runCli, snapshot, tempDir } from "./helpers/cli.js";
 
 const all = (examples as () => { folder: string; args: string[] }[])();

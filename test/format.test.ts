@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { allTemplates, loadCatalog, templateId } from "../src/catalog.js";
+import { allTemplates, loadCatalog, templateId } from "../src/catalog/catalog.js";
 import { formatDune } from "../src/dune/format.js";
 import { nameProblem } from "../src/names.js";
 import { OCAMLFORMAT_VERSION } from "../src/versions.js";

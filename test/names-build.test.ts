@@ -8,9 +8,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dependencyNames, findTemplate, loadCatalog, templatesDir } from "../src/catalog.js";
+import { dependencyNames, findTemplate, loadCatalog } from "../src/catalog/catalog.js";
+import { renderProject } from "../src/create/render.js";
 import { nameProblem, projectNames } from "../src/names.js";
-import { renderProject } from "../src/render.js";
+import { templatesDir } from "../src/package-files.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 

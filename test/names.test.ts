@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { dependencyNames, templatesDir } from "../src/catalog.js";
+import { dependencyNames } from "../src/catalog/catalog.js";
 import { nameProblem, normaliseName, projectNames } from "../src/names.js";
+import { templatesDir } from "../src/package-files.js";
 
 describe("project names", () => {
   it("derives the opam package, library and module", () => {

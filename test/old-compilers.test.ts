@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog.js";
+import { allTemplates, findTemplate, librariesOf, loadCatalog, runCommand, type Template, templateId } from "../src/catalog/catalog.js";
 import { outputOf, runCli, tempDir } from "./helpers/cli.js";
 import { debianToolchain, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";
 

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { opamDependency } from "../src/dune/depends.js";
 import { UnsafeEdit } from "../src/dune/dune-project.js";
-import { addOpamDependencies, readOpamDepends } from "../src/opam-file.js";
+import { addOpamDependencies, readOpamDepends } from "../src/dune/opam-file.js";
 import { dep, EIO, isInsertion } from "./helpers/projects.js";
 
 describe(".opam: adding to depends", () => {

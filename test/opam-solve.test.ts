@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { file as depextsFile, derive, opamRoots } from "../scripts/depexts.mjs";
 // @ts-expect-error: plain .mjs scripts, shared with `node scripts/depexts.mjs`
 import { compilerReleases, PLATFORMS, prepareSnapshot, snapshotFolder, solve } from "../scripts/opam-snapshot.mjs";
-import { allTemplates, ciLegs, findTemplate, loadCatalog, newerMinor, type Template, templateId } from "../src/catalog.js";
-import { compareVersions } from "../src/toolchain.js";
+import { allTemplates, ciLegs, findTemplate, loadCatalog, newerMinor, type Template, templateId } from "../src/catalog/catalog.js";
+import { compareVersions } from "../src/toolchain/tools.js";
 import { OCAML_RELEASES } from "../src/versions.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyRoot, forkyWorkDir, removeForkyWorkDirs } from "./helpers/forky.js";

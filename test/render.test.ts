@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findTemplate, loadCatalog } from "../src/catalog.js";
+import { findTemplate, loadCatalog } from "../src/catalog/catalog.js";
+import { article, outputPath, quoted, renderProject } from "../src/create/render.js";
 import { duneDepends, opamDepends } from "../src/dune/depends.js";
 import { formatDune } from "../src/dune/format.js";
 import { projectNames } from "../src/names.js";
-import { article, outputPath, quoted, renderProject } from "../src/render.js";
 import { OCAMLFORMAT_VERSION } from "../src/versions.js";
 import { tempDir } from "./helpers/cli.js";
 

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { allTemplates, runCommand, type Template, templateId } from "../src/catalog.js";
+import { allTemplates, runCommand, type Template, templateId } from "../src/catalog/catalog.js";
 import { outputOf, runCli } from "./helpers/cli.js";
 import { forkyBuildable, forkyRoot, forkyWorkDir, inForky, keepForkyWorkDir, removeForkyWorkDirs, spawnInForky } from "./helpers/forky.js";
 

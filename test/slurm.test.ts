@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCatalog, type Template } from "../src/catalog.js";
+import { loadCatalog, type Template } from "../src/catalog/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
 import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 

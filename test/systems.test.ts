@@ -2,8 +2,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog, templatesDir } from "../src/catalog.js";
-import { loadSystems } from "../src/systems.js";
+import { loadCatalog } from "../src/catalog/catalog.js";
+import { loadSystems } from "../src/catalog/systems.js";
+import { templatesDir } from "../src/package-files.js";
 import { exists, outputOf, runCli, tempDir } from "./helpers/cli.js";
 
 const catalog = loadCatalog();

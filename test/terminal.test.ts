@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCatalog } from "../src/catalog.js";
+import { loadCatalog } from "../src/catalog/catalog.js";
 import { cliPath, exists, tempDir, tree } from "./helpers/cli.js";
 import { Terminal, type TerminalOptions } from "./helpers/terminal.js";
 

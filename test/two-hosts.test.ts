@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCatalog, type Template } from "../src/catalog.js";
+import { loadCatalog, type Template } from "../src/catalog/catalog.js";
 import { outputOf, repo, runCli } from "./helpers/cli.js";
 import { forkyHasSources, forkyRoot, forkyWorkDir, inForky, removeForkyWorkDirs } from "./helpers/forky.js";
 

@@ -1,7 +1,7 @@
 /** src/unified-diff.ts: the diffs `add` shows apply as patch would apply them. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { unifiedDiff } from "../src/unified-diff.js";
+import { unifiedDiff } from "../src/add/unified-diff.js";
 
 describe("unified diff", () => {
   /** Applies a unified diff of one file, as patch would. */

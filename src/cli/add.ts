@@ -3,25 +3,15 @@
  * changes shown before the confirmation, and what is printed after. main.ts
  * loads it only for `add`.
  */
-import {
-  type AddPlan,
-  type AddRequest,
-  type AddResult,
-  add,
-  addableTemplates,
-  inspectProject,
-  notAddable,
-  type Project,
-  planAdd,
-  renderAdded,
-} from "../add.js";
-import { findTemplate, loadCatalog } from "../catalog.js";
+import { type AddPlan, type AddRequest, addableTemplates, inspectProject, notAddable, type Project, planAdd } from "../add/plan.js";
+import { unifiedDiff } from "../add/unified-diff.js";
+import { type AddResult, add, renderAdded } from "../add/write.js";
+import { findTemplate, loadCatalog } from "../catalog/catalog.js";
 import { CreateError } from "../errors.js";
-import { canPrompt, noPrompt } from "../terminal.js";
-import { unifiedDiff } from "../unified-diff.js";
 import { type FlagSpec, parseFlags } from "./flags.js";
 import { again, cdFrom, type Out } from "./output.js";
 import { ask as asking, loadPlop, type Plop, renderThrough } from "./prompt.js";
+import { canPrompt, noPrompt } from "./terminal.js";
 
 const FLAGS: FlagSpec = {
   string: ["template", "variant", "into", "dir", "package"],

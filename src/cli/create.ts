@@ -3,17 +3,17 @@
  * the listing, and what is printed after writing (and building) the project.
  */
 import { readFileSync } from "node:fs";
-import { findTemplate, loadCatalog, runCommand, type Template } from "../catalog.js";
-import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "../create.js";
+import { findTemplate, loadCatalog, runCommand, type Template } from "../catalog/catalog.js";
+import { loadSystems, systemsListing } from "../catalog/systems.js";
+import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "../create/create.js";
 import { CreateError } from "../errors.js";
-import { loadSystems, systemsListing } from "../systems.js";
-import { canPrompt, forLocale, movesCursor, noPrompt } from "../terminal.js";
-import { type BuildReport, buildOffer, buildProject, checkSwitchCompiler, type StepResult, type SwitchMode } from "../toolchain.js";
+import { type BuildReport, buildOffer, buildProject, checkSwitchCompiler, type StepResult, type SwitchMode } from "../toolchain/build.js";
 import { DUNE_LANG } from "../versions.js";
 import { type FlagSpec, parseFlags, spelling } from "./flags.js";
 import type { Progress } from "./main.js";
 import { again, cdFrom, type Out, pathArgument } from "./output.js";
 import { ask, loadPlop, renderThrough } from "./prompt.js";
+import { canPrompt, forLocale, movesCursor, noPrompt } from "./terminal.js";
 
 const FLAGS: FlagSpec = {
   string: ["template", "variant", "approaches", "name", "author", "switch", "ocaml"],
@@ -196,7 +196,7 @@ async function askWithGenerator(known: Answers, cwd: string) {
   const [plop, { registerGenerator }, { renderProject }] = await Promise.all([
     loadPlop(cwd),
     import("../../generators/ocaml-project.js"),
-    import("../render.js"), // already loaded: index.ts imports it
+    import("../create/render.js"), // already loaded: index.ts imports it
   ]);
   const write = renderThrough((data: Record<string, unknown>, staging: string) => renderProject(data.plan as Plan, staging));
   const generator = registerGenerator(plop, {

@@ -7,11 +7,11 @@
 import { CreateError } from "../errors.js";
 import { undoOnInterrupt } from "../interrupt.js";
 import { shellCommand, shellWord } from "../shell.js";
-import { forLocale } from "../terminal.js";
-import { BuildFailure, type StoppedStep, stopRunningStep } from "../toolchain.js";
+import { BuildFailure, type StoppedStep, stopRunningStep } from "../toolchain/build.js";
 import { createCommand } from "./create.js";
 import { type Out, outputFailed, terminalOut } from "./output.js";
 import { prompting, showCursor } from "./prompt.js";
+import { forLocale } from "./terminal.js";
 
 /** What a command reports as it goes, for an interruption's message. */
 export interface Progress {

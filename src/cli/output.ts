@@ -7,7 +7,7 @@ import { writeSync } from "node:fs";
 import { relative } from "node:path";
 import { fsReason } from "../errors.js";
 import { shellCommand, shellWord } from "../shell.js";
-import { forLocale } from "../terminal.js";
+import { forLocale } from "./terminal.js";
 
 /** Text for the terminal (`out`, `err`), and JSON for machines (`data`). */
 export type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };

@@ -2,7 +2,7 @@
  * Dependencies as dune writes them, in dune-project's `(depends ...)` and in the
  * `.opam` it generates from it: one printer each, for `create` and `add`.
  */
-import type { OpamDependency, Template } from "../catalog.js";
+import type { OpamDependency, Template } from "../catalog/catalog.js";
 
 /** A dependency as dune-project writes it: `(eio_main (>= 1.3))`; format.ts lays it out. */
 export function duneDependency(d: OpamDependency): string {

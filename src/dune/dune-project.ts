@@ -3,7 +3,7 @@
  * `(depends ...)`: the new entries are inserted after the last one, in the
  * file's own layout, and nothing else of the file changes.
  */
-import type { OpamDependency } from "../catalog.js";
+import type { OpamDependency } from "../catalog/catalog.js";
 import { duneDependency } from "./depends.js";
 import { formatDune } from "./format.js";
 import { appendToList, fieldsNamed, fieldValues, headOf, insertAt, parseSexp, type Sexp, type SexpList, scalar, values } from "./sexp.js";

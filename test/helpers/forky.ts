@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { librariesOf, type Template } from "../../src/catalog.js";
+import { librariesOf, type Template } from "../../src/catalog/catalog.js";
 import { repo } from "./cli.js";
 
 const script = join(repo, "scripts/forky-toolchain.sh");

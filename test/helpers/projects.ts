@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { OpamDependency } from "../../src/catalog.js";
+import type { OpamDependency } from "../../src/catalog/catalog.js";
 import { tempDir } from "./cli.js";
 
 /** Whether `after` is `before` with one piece of text inserted somewhere: every other byte unchanged. */

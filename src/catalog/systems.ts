@@ -5,9 +5,10 @@
  * something that is not a template, so an ordinary run never loads it.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { CreateError } from "../errors.js";
+import { templatesDir } from "../package-files.js";
 import type { Template } from "./catalog.js";
-import { CreateError } from "./errors.js";
 import { KINDS, type Kind } from "./kinds.js";
 import { listOf, oneOf, optional, pattern, record, str } from "./validate.js";
 
@@ -36,7 +37,7 @@ export interface Systems {
   systems: System[];
 }
 
-const file = fileURLToPath(new URL("../templates/systems.json", import.meta.url));
+const file = join(templatesDir, "systems.json");
 const templateName = pattern(/^[a-z][a-z0-9-]*$/, "a template name");
 
 // The OCaml versions a system works with: clauses separated by "; ", each one

@@ -6,16 +6,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, resolve } from "node:path";
-import { dependencyNames, findTemplate, loadCatalog, runCommand, type Template } from "./catalog.js";
-import { type Enclosing, enclosingDune, enclosingNote } from "./dune/workspace.js";
-import { CreateError } from "./errors.js";
+import { dependencyNames, findTemplate, loadCatalog, runCommand, type Template } from "../catalog/catalog.js";
+import { type Enclosing, enclosingDune, enclosingNote } from "../dune/workspace.js";
+import { CreateError } from "../errors.js";
+import { undoable } from "../interrupt.js";
+import { nameProblem, normaliseName, oneLine, type ProjectNames, projectNames } from "../names.js";
+import { compareVersions, installedTools } from "../toolchain/tools.js";
+import { DUNE_LANG } from "../versions.js";
 import { initRepository } from "./git.js";
-import { undoable } from "./interrupt.js";
-import { nameProblem, normaliseName, oneLine, type ProjectNames, projectNames } from "./names.js";
 import { renderProject } from "./render.js";
 import { filesBelowSorted, inspectTarget, type Target, writeProject } from "./target.js";
-import { compareVersions, installedTools } from "./toolchain.js";
-import { DUNE_LANG } from "./versions.js";
 
 export const DEFAULT_AUTHOR = "Author Name <author@example.com>";
 

@@ -7,13 +7,14 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import Handlebars from "handlebars/runtime";
-import { ciLegs, floorText, runCommand, type Template, templatesDir } from "./catalog.js";
-import { duneDepends, opamDepends } from "./dune/depends.js";
-import { formatDune, isDuneFile } from "./dune/format.js";
-import type { Enclosing } from "./dune/workspace.js";
-import { oneLine, type ProjectNames } from "./names.js";
+import { ciLegs, floorText, runCommand, type Template } from "../catalog/catalog.js";
+import { duneDepends, opamDepends } from "../dune/depends.js";
+import { formatDune, isDuneFile } from "../dune/format.js";
+import type { Enclosing } from "../dune/workspace.js";
+import { oneLine, type ProjectNames } from "../names.js";
+import { templatesDir } from "../package-files.js";
+import { DUNE_LANG, NEWEST_OCAML_MINOR, OCAMLFORMAT_VERSION } from "../versions.js";
 import { templateSpec } from "./template-specs.js";
-import { DUNE_LANG, NEWEST_OCAML_MINOR, OCAMLFORMAT_VERSION } from "./versions.js";
 
 /** A double-quoted string for OCaml source and opam files. */
 export const quoted = (s: string) => `"${oneLine(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;

@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Handlebars from "handlebars";
-import { templatesDir } from "./catalog.js";
+import { templatesDir } from "../package-files.js";
 
 /** `noEscape`: handlebars would turn `"` into `&quot;`. `strict`: a typo in a template is an error, not an empty string. */
 export const COMPILE_OPTIONS = { noEscape: true, strict: true };

@@ -4,12 +4,12 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CreateError } from "./errors.js";
+import { CreateError } from "../errors.js";
+import { templatesDir } from "../package-files.js";
+import { NEWEST_OCAML_MINOR } from "../versions.js";
 import { KINDS, type Kind } from "./kinds.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
 import { dictOf, listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
-import { NEWEST_OCAML_MINOR } from "./versions.js";
 
 export { KINDS, type Kind } from "./kinds.js";
 
@@ -166,8 +166,6 @@ export type VariantSpec = Partial<Pick<Manifest, "ocaml" | "floor" | "opam" | "d
   /** Template folders rendered after the approach's own. */
   layers?: string[];
 };
-
-export const templatesDir = fileURLToPath(new URL("../templates", import.meta.url));
 
 const ocamlVersion = pattern(/^\d+\.\d+(\.\d+)?$/, 'a version like "5.2"');
 const layerList = listOf(pattern(/^_[a-z0-9-]+$/, "a folder name starting with _"));

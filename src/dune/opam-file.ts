@@ -4,10 +4,10 @@
  * and the new entries inserted after its last one in the list's own layout.
  * Every other byte of the file stays as it was.
  */
-import type { OpamDependency } from "./catalog.js";
-import { opamDependency } from "./dune/depends.js";
-import { UnsafeEdit } from "./dune/dune-project.js";
-import { lineOf } from "./dune/sexp.js";
+import type { OpamDependency } from "../catalog/catalog.js";
+import { opamDependency } from "./depends.js";
+import { UnsafeEdit } from "./dune-project.js";
+import { lineOf } from "./sexp.js";
 
 interface Token {
   kind: "string" | "word" | "punct" | "op" | "comment";

@@ -6,7 +6,7 @@
 import { lstatSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ResultPromise } from "execa";
-import { undoable } from "./interrupt.js";
+import { undoable } from "../interrupt.js";
 
 export type GitResult = "initialised" | "inside-repository" | "no-git" | "failed";
 

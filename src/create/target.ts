@@ -6,8 +6,8 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { CreateError, explainFsError } from "./errors.js";
-import { undoable } from "./interrupt.js";
+import { CreateError, explainFsError } from "../errors.js";
+import { undoable } from "../interrupt.js";
 
 export interface Target {
   /** Absolute path of the project directory. */
