@@ -69,6 +69,16 @@ export interface AcrossHosts {
   expect: string;
 }
 
+/**
+ * The starter's batch jobs on a Slurm cluster: its `slurm/` scripts, which its README tells users
+ * to submit with `sbatch SCRIPT` from the project's folder, and test/slurm.test.ts submits so on
+ * a two-node cluster, with `node1`, `node2` and `192.168.1.0/24` replaced by the test cluster's.
+ * `expect`: what each output file must match, one per task of a job array, in task order.
+ */
+export interface OnSlurm {
+  jobs: { script: string; expect: string[] }[];
+}
+
 /** A template's manifest as written: templates/NAME/template.json, checked by parseManifest. */
 export interface Manifest {
   name: string;
@@ -99,12 +109,16 @@ export interface Manifest {
     flags: Record<string, FlagKind>;
     testExpect: string;
     acrossHosts?: AcrossHosts;
+    onSlurm?: OnSlurm;
     serve?: { flag: string };
   };
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
-  /** `tests`: what `dune test` checks, in a sentence the generated README prints. */
-  readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[]; tests: string };
+  /**
+   * `tests`: what `dune test` checks, in a sentence the generated README prints; `slurm`: how to
+   * run it on a Slurm cluster (with `run.onSlurm`).
+   */
+  readme: { about: string; scaling: string; slurm?: string; caveats: string[]; links: { title: string; url: string }[]; tests: string };
   /** Flavours of the approach (the first is the default); each replaces the fields it gives. */
   variants?: VariantSpec[];
   /** Files taken from other templates: output path → path under templates/. */
@@ -167,6 +181,7 @@ const checked = record({ version: str, files: strList });
 const readmeText = record({
   about: str,
   scaling: str,
+  slurm: optional(str),
   caveats: strList,
   links: listOf(record({ title: str, url: pattern(/^https:\/\//, "an https URL") })),
   tests: str,
@@ -196,6 +211,7 @@ const validateManifest = record({
     flags: dictOf(oneOf(FLAG_KINDS)),
     testExpect: str,
     acrossHosts: optional(record({ files: dictOf(str), command: str, expect: str })),
+    onSlurm: optional(record({ jobs: listOf(record({ script: str, expect: strList })) })),
     serve: optional(record({ flag: str })),
   }),
   platforms: record({ ci: strList, notes: str }),
