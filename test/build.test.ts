@@ -222,11 +222,11 @@ describe("without opam", () => {
     const cwd = tempDir();
     const r = await runCli(["app", "-t", "domains", "--build"], { cwd, env: { PATH: hostPath() } });
     expect(r.exitCode, outputOf(r)).toBe(1);
-    expect(r.stderr).toMatch(/neither opam nor dune is installed.*Install opam/);
+    expect(r.stderr).toMatch(/neither opam nor dune is installed.*install opam/);
     expect(exists(join(cwd, "app/dune-project"))).toBe(true);
     expect(exists(join(cwd, "app/_build"))).toBe(false);
     expect(nextBlock(r.stdout)).toMatch(
-      /Next:\n {2}cd app\n {2}# install opam first: https:\/\/opam\.ocaml\.org\/doc\/Install\.html\n {2}opam install \. --deps-only --with-test\n/,
+      /Next:\n {2}cd app\n {2}# install opam first: https:\/\/opam\.ocaml\.org\/doc\/Install\.html\n {2}opam init\n {2}opam switch create \. ocaml\.5\.4\.1 --deps-only --with-test --yes\n/,
     );
   });
 
@@ -235,7 +235,7 @@ describe("without opam", () => {
     const folder = "my app $(touch pwned)";
     const r = await runCli([folder, "-t", "domains", "--name", "app", "--build"], { cwd, env: { PATH: hostPath() } });
     expect(r.exitCode, outputOf(r)).toBe(1);
-    expect(r.stderr).toContain(`then cd '${join(cwd, folder)}' && opam switch create .`);
+    expect(r.stderr).toContain(`then run: cd '${join(cwd, folder)}' && opam init && opam switch create .`);
   });
 
   it("names the system package a template needs when it is missing (MPI), with the install command", async () => {
@@ -316,7 +316,7 @@ describe("opam installed but never initialised", () => {
       expect(r.all).toContain("opam is not initialised: building with the dune on PATH (3.");
       expect(r.all).toContain("Built and tested with dune alone");
       expect(r.all).toContain("results agree: yes");
-      expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}opam init\n {2}opam install \. --deps-only --with-test\n/);
+      expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}dune build\n {2}dune test\n/);
       expect(exists(join(outside, "never-initialised"))).toBe(false);
     },
     slow,
@@ -331,14 +331,14 @@ describe("opam installed but never initialised", () => {
       );
       expect(noDune.exitCode, noDune.all).toBe(1);
       expect(noDune.all).toMatch(
-        /opam is installed but was never initialised, so the project was written but not built\. Run opam init, then cd \S*app && opam switch create \./,
+        /opam is installed but was never initialised\. The project was written but not built; run: cd \S*app && opam init && opam switch create \./,
       );
       expect(noDune.all).not.toContain("Opam has not been initialised");
       expect(exists(join(outside, "app/dune-project"))).toBe(true);
       expect(exists(join(outside, "app/_build"))).toBe(false);
       const local = await inForky(`${fresh(inside)} && node ${cli} app2 --template domains --build --switch local --no-git`);
       expect(local.exitCode, local.all).toBe(1);
-      expect(local.all).toMatch(/opam is installed but was never initialised.*Run opam init/);
+      expect(local.all).toMatch(/opam is installed but was never initialised.*run: cd \S*app2 && opam init/);
       expect(exists(join(outside, "app2/dune-project"))).toBe(true);
     },
     slow,

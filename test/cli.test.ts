@@ -21,26 +21,39 @@ describe("information", () => {
     expect(r.stdout).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version);
   });
 
-  it("--list shows every template with its summary, OCaml floor and kind", async () => {
+  it("--list shows every template under its kind, with its summary, OCaml floor and system needs, in 80 columns", async () => {
     const r = await runCli(["--list"]);
     expect(r.exitCode, outputOf(r)).toBe(0);
-    const lines = String(r.stdout)
-      .split("\n")
-      .filter((l) => !l.startsWith(" "));
-    expect(lines).toHaveLength(catalog.length);
+    const out = String(r.stdout);
+    for (const line of out.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
+    // a template's entry: its first line, and the lines under it (indented further), joined
+    const entries = out.split(/\n(?! {4})/).map((e) => e.replace(/\n +/g, " "));
+    const headings = out.split("\n").filter((l) => /^\S/.test(l));
     for (const m of catalog) {
-      const line = lines.find((l) => l.startsWith(`${m.name} `));
-      expect(line, m.name).toContain(m.summary);
-      expect(line).toContain(`OCaml ≥ ${m.ocaml}`);
-      expect(line).toContain(m.kind);
+      const entry = entries.find((e) => e.startsWith(`  ${m.name} `));
+      expect(entry, m.name).toContain(m.summary);
+      expect(entry).toContain(`OCaml ≥ ${m.ocaml}`);
+      // under its kind's heading
+      const heading = headings.filter((h) => /^[A-Z].*\(/.test(h) && out.indexOf(h) < out.indexOf(`  ${m.name} `)).at(-1);
+      expect(heading, m.name).toContain(`(${m.kind})`);
     }
   });
 
   it("--list shows each variant under its template", async () => {
     const r = await runCli(["--list"]);
+    const joined = String(r.stdout).replace(/\n +/g, " ");
     for (const m of catalog)
       for (const [i, v] of (m.variants ?? []).entries())
-        expect(r.stdout).toContain(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`);
+        expect(joined).toContain(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`);
+  });
+
+  it("--help fits 80 columns and names every template", async () => {
+    const help = String((await runCli(["--help"])).stdout);
+    for (const line of help.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
+    const named = help.slice(help.indexOf("Templates:"), help.indexOf("\n\n", help.indexOf("Templates:"))).replace(/\s+/g, " ");
+    for (const m of catalog) expect(named).toMatch(new RegExp(`[ ,]${m.name}(,|$)`));
+    const add = String((await runCli(["add", "--help"])).stdout);
+    for (const line of add.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
   });
 
   it("--list --json gives the manifests, with the command that runs each starter", async () => {
@@ -132,7 +145,11 @@ describe("writing a project", () => {
     const r = await runCli(["my-app", "--template", "domains", "--yes"], { cwd });
     expect(r.exitCode, outputOf(r)).toBe(0);
     expect(r.stdout).toContain("cd my-app");
-    expect(r.stdout).toContain("opam install . --deps-only --with-test");
+    // what was done, then the one recipe (here: the PATH of the test, whatever it has)
+    expect(r.stdout).toMatch(/Wrote the domains project my-app \(\d+ files\)/);
+    expect(r.stdout).toContain("  AGENTS.md: the same commands, for coding agents");
+    expect(r.stdout).toContain("  git init: a new repository, nothing committed yet");
+    expect(r.stdout).toMatch(/opam (install \.|switch create \.) .*--deps-only --with-test|\n {2}dune build\n/);
     expect(tree(join(cwd, "my-app"))).toEqual(
       expect.arrayContaining([
         "dune-project",

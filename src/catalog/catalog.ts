@@ -11,7 +11,7 @@ import { KINDS, type Kind } from "./kinds.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
 import { dictOf, listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
 
-export { KINDS, type Kind } from "./kinds.js";
+export { KIND_TEXT, KINDS, type Kind } from "./kinds.js";
 
 /** An opam dependency: `constraints` like `[">= 1.3", "< 2.0"]`; `test` for `{with-test}`. */
 export interface OpamDependency {
@@ -284,6 +284,16 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
+const closestOf = <T extends { id: string }>(ids: T[], wanted: string): T =>
+  [...ids].sort((a, b) => distance(wanted, a.id) - distance(wanted, b.id))[0];
+
+/** The template whose name is nearest to `name` (the prompt selects it when a typed name is unknown). */
+export const closestTemplate = (catalog: Manifest[], name: string): string =>
+  closestOf(
+    catalog.map((m) => ({ id: m.name })),
+    name.trim().toLowerCase(),
+  ).id;
+
 /**
  * The manifest called `name`, resolved for `variant` (default: its first) when it
  * has variants. An unknown name is an error that suggests the closest one.
@@ -306,7 +316,7 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
     ]);
     const variant = ids.find((t) => t.id === wanted && "of" in t);
     if (variant && "of" in variant) throw new CreateError(`"${name}" is ${variant.of}: pass ${variant.flags}`);
-    const closest = ids.sort((a, b) => distance(wanted, a.id) - distance(wanted, b.id))[0];
+    const closest = closestOf(ids, wanted);
     throw new CreateError(
       `unknown template "${name}". Did you mean ${closest.flags}? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
     );

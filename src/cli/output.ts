@@ -64,3 +64,26 @@ function cannotWrite(fd: 1 | 2, error: unknown) {
     writeLine(2, `create-ocaml-parallel: writing to standard output failed: ${fsReason(code) ?? (error as Error).message} (${code})`);
   }
 }
+
+/** The words of a command as shellCommand wrote it: bare, single-quoted ('\'' inside), or both run together. */
+const SHELL_WORD = /(?:'[^']*'|\\.|[^\s'\\])+/g;
+
+/**
+ * A printed command laid out for a terminal `width` columns wide: too long for one line, it is
+ * broken between two words, each line but the last ending with ` \` (the shell reads the lines
+ * back as the one command), so that the terminal never wraps it inside a word. A word longer
+ * than a line (a long path) stays whole. `indent` starts the command's first line.
+ */
+export function commandLines(command: string, width: number | undefined, indent = "  "): string[] {
+  const words = command.match(SHELL_WORD) ?? [];
+  if (width === undefined || command.startsWith("#") || [...`${indent}${command}`].length <= width) return [`${indent}${command}`];
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of words) {
+    if (line.trim() !== "" && [...`${line} ${word} \\`].length > width) {
+      lines.push(`${line} \\`);
+      line = `${indent}    ${word}`;
+    } else line = line.trim() === "" ? `${line}${word}` : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
