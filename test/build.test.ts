@@ -157,6 +157,41 @@ describe("--build in the current switch", () => {
   );
 });
 
+describe("AGENTS.md", () => {
+  /** The commands of the ```sh blocks under a heading of AGENTS.md. */
+  const commandsUnder = (agents: string, heading: string) => {
+    const section = agents.slice(agents.indexOf(`## ${heading}`)).split(/\n## /)[0];
+    return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) => block.trim().split("\n"));
+  };
+
+  it(
+    "its commands work as written: the setup into the current switch, every command and the timing; then the setup of a local switch",
+    async () => {
+      const { outside, inside, env } = setting();
+      const made = await runCli([join(outside, "app"), "--template", "domains", "--yes", "--no-git"]);
+      expect(made.exitCode, outputOf(made)).toBe(0);
+      const agents = readFileSync(join(outside, "app/AGENTS.md"), "utf8");
+      const [current, local] = commandsUnder(agents, "Setup");
+      const commands = [...commandsUnder(agents, "Commands"), ...commandsUnder(agents, "Timing")];
+      expect(current).toBe("opam install . --deps-only --with-test");
+      expect(local).toMatch(/^opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes$/);
+      expect(commands).toEqual(
+        expect.arrayContaining(["opam exec -- dune build", "opam exec -- dune test", "opam exec -- dune build @fmt"]),
+      );
+      expect(commands.some((c) => c.includes("--profile release"))).toBe(true);
+      // each command on its own, so that the log says which one failed
+      const run = (list: string[]) => list.map((c) => `echo "== ${c}" && ${c} 2>&1`).join(" && ");
+      const r = await inForky(
+        `${env} && opam switch create main ocaml-system >/dev/null 2>&1 && cd ${inside}/app && ${run([current, ...commands])} && rm -rf _build && ${run([local, "opam exec -- dune build", "opam exec -- dune test"])} && opam switch list`,
+      );
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.all).toContain("results agree: yes");
+      expect(r.all).toMatch(/\/app\b/); // the local switch is listed
+    },
+    slow,
+  );
+});
+
 /** A PATH inside the chroot: a folder linking every tool of /usr/bin but those named. */
 const pathWithout = (inside: string, ...hidden: string[]) =>
   `mkdir -p ${inside}/bin && for f in /usr/bin/*; do case "\${f##*/}" in ${hidden.join("|")}) ;; *) ln -s "$f" ${inside}/bin/ ;; esac; done && export PATH=${inside}/bin`;

@@ -249,6 +249,29 @@ describe("writing a project", () => {
     },
   );
 
+  it.each([
+    ["domains", "--variant", "domainslib", "--author", "Zoë O'Neil <z@example.com>"],
+    ["compare", "--approaches", "parmap,threads"],
+    ["eio"],
+  ])("the README's command makes the same project again: %s", async (template, ...flags) => {
+    const cwd = tempDir();
+    const r = await runCli(["first", "--template", template, ...flags, "--name", "my-proj", "--yes", "--no-git"], { cwd });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    const readme = readFileSync(join(cwd, "first/README.md"), "utf8");
+    const command = /```sh\n(npm create ocaml-parallel@[\d.]+ -- .*)\n```/.exec(readme)![1];
+    expect(
+      command.startsWith(`npm create ocaml-parallel@${JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).version} -- `),
+    ).toBe(true);
+    // the words as sh reads them, given to this CLI in another folder
+    const words = (await execa("sh", ["-c", `printf '%s\\n' ${command.split(" -- ")[1]}`])).stdout.split("\n");
+    const again = await runCli([...words, "--no-git"], { cwd: tempDir() });
+    expect(again.exitCode, outputOf(again)).toBe(0);
+    const made = join(String(again.stdout).match(/ to (\S+)\n/)![1]);
+    expect(snapshot(made)).toEqual(snapshot(join(cwd, "first")));
+    // AGENTS.md records it too
+    expect(readFileSync(join(made, "AGENTS.md"), "utf8")).toContain(`This project was made by \`${command}\`.`);
+  });
+
   it('expands a leading ~ that the shell left alone (a quoted "~/app")', async () => {
     const home = tempDir("cop-home-");
     const cwd = tempDir();

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { KIND_TEXT, KINDS, loadCatalog } from "../src/catalog/catalog.js";
+import { findTemplate, KIND_TEXT, KINDS, librariesOf, loadCatalog } from "../src/catalog/catalog.js";
 import { cliPath, exists, tempDir, tree } from "./helpers/cli.js";
 import { Terminal, type TerminalOptions } from "./helpers/terminal.js";
 
@@ -366,6 +366,79 @@ describe("what can be built here", () => {
     const screen = (await t.waitFor(/\[exit \d+\]/)).replace(/\n +/g, " ");
     expect(screen).toMatch(/dune alone cannot build the project|✗ dune build/);
     expect(screen).toContain("Next:");
+  });
+});
+
+describe("--build's progress", () => {
+  /**
+   * A PATH with an OCaml 5.1.0 and a dune 3.24.0 that has the domains template's libraries
+   * and takes a few seconds over each step, printing two lines: what a build's progress shows.
+   */
+  const slowTools = () => {
+    const bin = tempDir("cop-tools-");
+    const libraries = librariesOf(findTemplate(catalog, "domains")).join(" ");
+    const scripts = {
+      ocamlc: "echo 5.1.0",
+      dune: `case "$1" in --version) echo 3.24.0;; installed-libraries) printf '%s\\n' ${libraries};; *) echo "compiling part one of $1"; sleep 1.5; echo "linking part two of $1"; sleep 1.5;; esac`,
+    };
+    for (const [tool, script] of Object.entries(scripts)) {
+      writeFileSync(join(bin, tool), `#!/bin/sh\n${script}\n`);
+      chmodSync(join(bin, tool), 0o755);
+    }
+    return `${bin}:/usr/bin:/bin`;
+  };
+  const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] dune build \d+ s: (compiling|linking) part (one|two) of build/;
+
+  it("in a terminal: a spinner with the step and its output's last line, then a green ✓ per step", async () => {
+    const t = startWith({ env: { PATH: slowTools(), NO_COLOR: undefined } }, tempDir(), "app", "domains", "--variant", "stdlib", "--build");
+    await t.waitFor(SPINNER);
+    await t.waitFor(/\[exit \d+\]/, 60_000);
+    const styled = t.styled();
+    for (const step of ["dune build", "dune test"]) expect(styled).toMatch(new RegExp(`\x1b\\[32m✓\x1b\\[39m ${step} \\(\\d+\\.\\d s\\)`));
+    // Next: comes after the build's output
+    const screen = t.screen();
+    expect(screen.indexOf("Next:")).toBeGreaterThan(screen.indexOf("Built and tested"));
+    expect(screen).toContain("[exit 0]");
+  });
+
+  it("under NO_COLOR: the spinner, and no colour", async () => {
+    const t = startWith({ env: { PATH: slowTools(), NO_COLOR: "1" } }, tempDir(), "app", "domains", "--variant", "stdlib", "--build");
+    await t.waitFor(SPINNER);
+    await t.waitFor(/\[exit \d+\]/, 60_000);
+    expect(t.styled()).not.toMatch(/\x1b\[[0-9;]*m/);
+    expect(t.screen()).toMatch(/^✓ dune test \(\d+\.\d s\)$/m);
+  });
+
+  it("under TERM=dumb: plain lines, no spinner, no colour", async () => {
+    const t = startWith(
+      { env: { PATH: slowTools(), NO_COLOR: undefined, TERM: "dumb" } },
+      tempDir(),
+      "app",
+      "domains",
+      "--variant",
+      "stdlib",
+      "--build",
+      "--yes",
+    );
+    const screen = await t.waitFor(/\[exit \d+\]/, 60_000);
+    expect(screen).toMatch(/^… dune build\n✓ dune build \(\d+\.\d s\)$/m);
+    expect(screen).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    expect(t.styled()).not.toMatch(/\x1b\[[0-9;]*m/);
+  });
+
+  it("after an interactive build, the starter is run when the offer to run it was taken", async () => {
+    const t = startWith({ env: { PATH: slowTools() } }, tempDir(), "app", "domains", "--variant", "stdlib");
+    await t.waitFor(CONFIRM);
+    t.keys("Enter");
+    await t.waitFor(/Build and test now\?/);
+    t.keys("y", "Enter");
+    await t.waitFor(/Then run the starter\?/);
+    t.keys("Enter");
+    const screen = await t.waitFor(/\[exit \d+\]/, 60_000);
+    expect(screen).toMatch(/✓ run the starter \(\d+\.\d s\)/);
+    // what the (fake) starter printed, then the command that does it all again
+    expect(screen).toContain("linking part two of exec");
+    expect(screen).toMatch(/without questions:\n.*--variant stdlib --run --yes/);
   });
 });
 

@@ -254,17 +254,20 @@ export function parseManifest(text: string, file: string, folder: string): Manif
 
 let cached: Manifest[] | undefined;
 
+/** The templates' names, in the catalog's order, without reading their manifests (for --help). */
+export const templateNames = (dir = templatesDir): string[] =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
+    .map((e) => e.name)
+    .sort();
+
 /** Every approach, in the catalog's order (the folders' names, sorted). */
 export function loadCatalog(dir = templatesDir): Manifest[] {
   if (dir === templatesDir && cached) return cached;
-  const manifests = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
-    .map((e) => e.name)
-    .sort()
-    .map((name) => {
-      const file = join(dir, name, "template.json");
-      return parseManifest(readFileSync(file, "utf8"), file, name);
-    });
+  const manifests = templateNames(dir).map((name) => {
+    const file = join(dir, name, "template.json");
+    return parseManifest(readFileSync(file, "utf8"), file, name);
+  });
   if (dir === templatesDir) cached = manifests;
   return manifests;
 }

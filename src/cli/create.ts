@@ -4,7 +4,16 @@
  */
 
 import type { GeneratorContext } from "../../generators/ocaml-project.js";
-import { closestTemplate, findTemplate, KIND_TEXT, KINDS, loadCatalog, runCommand, type Template } from "../catalog/catalog.js";
+import {
+  closestTemplate,
+  findTemplate,
+  KIND_TEXT,
+  KINDS,
+  loadCatalog,
+  runCommand,
+  type Template,
+  templateNames,
+} from "../catalog/catalog.js";
 import { loadSystems, systemsListing } from "../catalog/systems.js";
 import {
   type CreateRequest,
@@ -427,7 +436,7 @@ export async function createCommand(argv: string[], io: Out, env: NodeJS.Process
   const args = parseArgs(argv);
   const json = Boolean(args.json);
   if (args.help || args.version) {
-    io.out(args.help ? help(loadCatalog().map((m) => m.name)) : packageVersion());
+    io.out(args.help ? help(templateNames()) : packageVersion());
     return 0;
   }
   if (args.all && !args.list) throw new CreateError("--all goes with --list");
