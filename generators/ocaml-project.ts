@@ -60,24 +60,29 @@ export const GENERATOR = "ocaml-project";
 type Question = (context: GeneratorContext) => PromptQuestion | undefined;
 type Given = Partial<Answers>;
 
-const templateOf = ({ catalog }: GeneratorContext, answers: Given) => catalog.find((m) => m.name === answers.template);
+/** A question asked only when the flags left `name` open. */
+const unanswered =
+  (name: keyof Answers, question: (context: GeneratorContext) => PromptQuestion): Question =>
+  (context) =>
+    context.known[name] === undefined ? question(context) : undefined;
+
+/** The template of the flags and the answers so far (for the variant and approaches questions). */
+const templateOf = ({ catalog, known }: GeneratorContext, answers: Given) =>
+  catalog.find((m) => m.name === (answers.template ?? known.template));
 /** A choice of several (variants, approaches): its name in a column as wide as the longest, then its summary. */
 const subChoices = (items: { name: string; summary: string }[]) => {
   const width = Math.max(...items.map((i) => i.name.length));
   return items.map((i) => ({ name: `${i.name.padEnd(width)}  ${i.summary}`, value: i.name, short: i.name }));
 };
 
-const directory: Question = ({ known, problem }) =>
-  known.directory === undefined
-    ? {
-        type: "input",
-        name: "directory",
-        message: "Project directory (its name becomes the opam package):",
-        default: "ocaml-parallel-app",
-        // a folder that is not empty is asked about next, not refused
-        validate: (directory: string) => problem({ ...known, directory, force: true }) ?? true,
-      }
-    : undefined;
+const directory = unanswered("directory", ({ known, problem }) => ({
+  type: "input",
+  name: "directory",
+  message: "Project directory (its name becomes the opam package):",
+  default: "ocaml-parallel-app",
+  // a folder that is not empty is asked about next, not refused
+  validate: (directory: string) => problem({ ...known, directory, force: true }) ?? true,
+}));
 
 /** A directory that is not empty: write beside its files, as --force does, or choose another (or cancel). */
 const occupied: Question = (context) => ({
@@ -117,64 +122,51 @@ const name: Question = ({ known, reopened, problem }) =>
       }
     : undefined;
 
-const template: Question = (context) =>
-  context.known.template === undefined
-    ? {
-        type: "list",
-        name: "template",
-        message: "Which approach?",
-        default: context.suggested,
-        pageSize: choiceRows(context.catalog),
-        choices: async () => approachChoices(context.catalog, await context.notBuildable()),
-      }
-    : undefined;
+const template = unanswered("template", (context) => ({
+  type: "list",
+  name: "template",
+  message: "Which approach?",
+  default: context.suggested,
+  pageSize: choiceRows(context.catalog),
+  choices: async () => approachChoices(context.catalog, await context.notBuildable()),
+}));
 
-const variant: Question = (context) =>
-  context.known.variant === undefined
-    ? {
-        type: "list",
-        name: "variant",
-        message: "Which variant?",
-        // asked only for a template that has variants
-        when: (answers: Given) => Boolean(templateOf(context, { ...context.known, ...answers })?.variants),
-        pageSize: Math.max(...context.catalog.map((m) => m.variants?.length ?? 0)),
-        choices: (answers: Given) => subChoices(templateOf(context, { ...context.known, ...answers })?.variants ?? []),
-      }
-    : undefined;
+const variant = unanswered("variant", (context) => ({
+  type: "list",
+  name: "variant",
+  message: "Which variant?",
+  // asked only for a template that has variants
+  when: (answers: Given) => Boolean(templateOf(context, answers)?.variants),
+  pageSize: Math.max(...context.catalog.map((m) => m.variants?.length ?? 0)),
+  choices: (answers: Given) => subChoices(templateOf(context, answers)?.variants ?? []),
+}));
 
-const approaches: Question = (context) =>
-  context.known.approaches === undefined
-    ? {
-        type: "checkbox",
-        name: "approaches",
-        // the only hint shown: lazy-inquirer.ts hides inquirer's longer one
-        message: "Which approaches to compare? (space toggles, enter accepts)",
-        // asked only for a template made of approaches (compare)
-        when: (answers: Given) => Boolean(templateOf(context, { ...context.known, ...answers })?.approaches),
-        // every approach on screen at once, as the catalog is (inquirer pages more than 7)
-        pageSize: Math.max(...context.catalog.map((m) => m.approaches?.length ?? 0)),
-        choices: (answers: Given) => {
-          const all = templateOf(context, { ...context.known, ...answers })?.approaches ?? [];
-          return subChoices(all).map((c, i) => ({ ...c, checked: all[i].default }));
-        },
-        validate: (chosen: string[]) => (chosen.length >= 2 ? true : "choose at least two approaches to compare"),
-      }
-    : undefined;
+const approaches = unanswered("approaches", (context) => ({
+  type: "checkbox",
+  name: "approaches",
+  // the only hint shown: lazy-inquirer.ts hides inquirer's longer one
+  message: "Which approaches to compare? (space toggles, enter accepts)",
+  // asked only for a template made of approaches (compare)
+  when: (answers: Given) => Boolean(templateOf(context, answers)?.approaches),
+  // every approach on screen at once, as the catalog is (inquirer pages more than 7)
+  pageSize: Math.max(...context.catalog.map((m) => m.approaches?.length ?? 0)),
+  choices: (answers: Given) => {
+    const all = templateOf(context, answers)?.approaches ?? [];
+    return subChoices(all).map((c, i) => ({ ...c, checked: all[i].default }));
+  },
+  validate: (chosen: string[]) => (chosen.length >= 2 ? true : "choose at least two approaches to compare"),
+}));
 
-const confirm: Question = ({ known, confirmation }) =>
-  known.confirm === undefined
-    ? {
-        type: "confirm",
-        name: "confirm",
-        message: (answers: Given) => confirmation({ ...known, ...answers }),
-        when: (answers: Given) => answers.occupied !== "cancel",
-        default: true,
-      }
-    : undefined;
+const confirm = unanswered("confirm", ({ known, confirmation }) => ({
+  type: "confirm",
+  name: "confirm",
+  message: (answers: Given) => confirmation({ ...known, ...answers }),
+  when: (answers: Given) => answers.occupied !== "cancel",
+  default: true,
+}));
 
 /** Asked only when the build can work with the tools here (versions checked first). */
-const build: Question = ({ known, buildOffer }) => {
-  if (known.build !== undefined) return undefined;
+const build = unanswered("build", ({ known, buildOffer }) => {
   const offer = async (answers: Given) => buildOffer({ ...known, ...answers });
   return {
     type: "confirm",
@@ -189,18 +181,15 @@ const build: Question = ({ known, buildOffer }) => {
     },
     when: async (answers: Given) => answers.confirm !== false && answers.occupied !== "cancel" && "message" in (await offer(answers)),
   };
-};
+});
 
-const run: Question = ({ known }) =>
-  known.run === undefined
-    ? {
-        type: "confirm",
-        name: "run",
-        message: "Then run the starter?",
-        default: true,
-        when: (answers: Given) => answers.build === true,
-      }
-    : undefined;
+const run = unanswered("run", () => ({
+  type: "confirm",
+  name: "run",
+  message: "Then run the starter?",
+  default: true,
+  when: (answers: Given) => answers.build === true,
+}));
 
 const QUESTIONS = [directory, occupied, otherDirectory, name, template, variant, approaches, confirm, build, run];
 

@@ -47,11 +47,13 @@ describe("information", () => {
         expect(joined).toContain(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`);
   });
 
-  it("--help fits 80 columns and names every template", async () => {
+  it("--help, add --help and --list --all fit 80 columns; --help names every template", async () => {
     const help = String((await runCli(["--help"])).stdout);
     for (const line of help.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
     const named = help.slice(help.indexOf("Templates:"), help.indexOf("\n\n", help.indexOf("Templates:"))).replace(/\s+/g, " ");
     for (const m of catalog) expect(named).toMatch(new RegExp(`[ ,]${m.name}(,|$)`));
+    const all = String((await runCli(["--list", "--all"])).stdout);
+    for (const line of all.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
     const add = String((await runCli(["add", "--help"])).stdout);
     for (const line of add.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
   });

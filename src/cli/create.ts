@@ -345,7 +345,16 @@ function list(args: ReturnType<typeof parseArgs>, io: Out): number {
   if (args.all) {
     const systems = loadSystems(catalog);
     if (args.json) io.data(JSON.stringify(systems, null, 2));
-    else io.out(systemsListing(systems));
+    else {
+      // in 80 columns: a long line goes on under its facts' column (after the name and the status)
+      const column = " ".repeat(2 + Math.max(...systems.systems.map((s) => s.name.length)) + 2 + 12 + 2);
+      io.out(
+        systemsListing(systems)
+          .split("\n")
+          .flatMap((line) => wrap(line, 80, column))
+          .join("\n"),
+      );
+    }
   } else if (args.json)
     io.data(
       JSON.stringify(

@@ -7,7 +7,7 @@ import { writeSync } from "node:fs";
 import { relative } from "node:path";
 import { fsReason } from "../errors.js";
 import { shellCommand, shellWord } from "../shell.js";
-import { forLocale } from "./terminal.js";
+import { forLocale, wrap } from "./terminal.js";
 
 /** Text for the terminal (`out`, `err`), and JSON for machines (`data`). */
 export type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };
@@ -75,8 +75,10 @@ const SHELL_WORD = /(?:'[^']*'|\\.|[^\s'\\])+/g;
  * than a line (a long path) stays whole. `indent` starts the command's first line.
  */
 export function commandLines(command: string, width: number | undefined, indent = "  "): string[] {
+  if (width === undefined || [...`${indent}${command}`].length <= width) return [`${indent}${command}`];
+  // a comment is prose: wrapped at its spaces, each line a comment
+  if (command.startsWith("#")) return wrap(`${indent}${command}`, width, `${indent}# `);
   const words = command.match(SHELL_WORD) ?? [];
-  if (width === undefined || command.startsWith("#") || [...`${indent}${command}`].length <= width) return [`${indent}${command}`];
   const lines: string[] = [];
   let line = indent;
   for (const word of words) {

@@ -150,7 +150,7 @@ export function buildMode(tools: Tools, manifest: Template, dir: string, switchM
   if (problems.length)
     throw new CannotBuild(
       problems.join("; "),
-      `The project was written but not built. ${tools.opamReady ? "Pass --switch local to build in a new switch, or " : ""}${recipeFrom(tools, manifest, dir)}`,
+      `The project was written but not built; ${tools.opamReady ? "pass --switch local to build in a new switch, or " : ""}${recipeFrom(tools, manifest, dir)}`,
     );
   return mode;
 }
