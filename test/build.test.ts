@@ -182,9 +182,11 @@ describe("AGENTS.md", () => {
       // each command on its own, so that the log says which one failed
       const run = (list: string[]) => list.map((c) => `echo "== ${c}" && ${c} 2>&1`).join(" && ");
       const r = await inForky(
-        `${env} && opam switch create main ocaml-system >/dev/null 2>&1 && cd ${inside}/app && ${run([current, ...commands])} && rm -rf _build && ${run([local, "opam exec -- dune build", "opam exec -- dune test"])} && opam switch list`,
+        `${env} && opam switch create main ocaml-system >/dev/null 2>&1 && node ${cli} next-app --template domains --yes --no-git && cd ${inside}/app && ${run([current, ...commands])} && rm -rf _build && ${run([local, "opam exec -- dune build", "opam exec -- dune test"])} && opam switch list`,
       );
       expect(r.exitCode, r.all).toBe(0);
+      // the current switch's OCaml (5.4, read from opam's files) meets the floor: Next: installs into it
+      expect(r.stdout).toMatch(/Next:\n {2}cd next-app\n {2}opam install \. --deps-only --with-test\n/);
       expect(r.all).toContain("results agree: yes");
       expect(r.all).toMatch(/\/app\b/); // the local switch is listed
     },

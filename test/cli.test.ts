@@ -274,6 +274,34 @@ describe("writing a project", () => {
     expect(readFileSync(join(made, "AGENTS.md"), "utf8")).toContain(`This project was made by \`${command}\`.`);
   });
 
+  it.each([
+    ["domains", "5.1.1", /\n {2}opam install \. --deps-only --with-test\n/],
+    ["eio", "5.1.1", /\n {2}opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes\n/],
+    ["domains", undefined, /\n {2}opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes\n/],
+  ])("Next: with opam ready: %s, the current switch's OCaml %s (from opam's files)", async (template, ocaml, next) => {
+    // an opam that answers nothing (Next: never runs it), and a root as opam init and opam switch create leave it
+    const bin = tempDir("cop-bin-");
+    writeFileSync(join(bin, "opam"), "#!/bin/sh\nexit 1\n");
+    chmodSync(join(bin, "opam"), 0o755);
+    const root = tempDir("cop-opamroot-");
+    writeFileSync(join(root, "config"), 'opam-version: "2.0"\nrepositories: "default"\ninstalled-switches: "main"\nswitch: "main"\n');
+    if (ocaml) {
+      mkdirSync(join(root, "main/.opam-switch"), { recursive: true });
+      writeFileSync(
+        join(root, "main/.opam-switch/switch-state"),
+        `opam-version: "2.0"\ncompiler: ["ocaml-base-compiler.${ocaml}"]\nroots: ["ocaml-base-compiler.${ocaml}"]\ninstalled: ["base-threads.base" "ocaml.${ocaml}" "ocaml-base-compiler.${ocaml}" "ocaml-config.3"]\n`,
+      );
+    }
+    const cwd = tempDir();
+    const r = await runCli(["app", "--template", template, "--yes", "--no-git"], {
+      cwd,
+      env: { PATH: `${bin}:/usr/bin:/bin`, OPAMROOT: root },
+    });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(String(r.stdout)).toMatch(next);
+    expect(String(r.stdout)).not.toContain("opam init");
+  });
+
   it('expands a leading ~ that the shell left alone (a quoted "~/app")', async () => {
     const home = tempDir("cop-home-");
     const cwd = tempDir();

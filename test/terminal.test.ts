@@ -308,30 +308,36 @@ describe("the screen fits the terminal", () => {
   });
 });
 
-it.each([50, 80])("at %i columns, what is printed after the questions fits: prose wrapped at spaces, commands broken between words with \\", async (width) => {
-  const cwd = tempDir();
-  const t = startWith({ width, height: 60, env: { PATH: "/usr/bin:/bin" } }, cwd, "a-project-with-a-long-name", "compare");
-  await t.waitFor(/Which approaches to compare\?/);
-  t.keys("Enter");
-  await writeWithoutBuilding(t);
-  const lines = t.lines().map((l) => l.trimEnd());
-  const after = lines.slice(lines.findIndex((l) => l.startsWith("Wrote the compare project")));
-  expect(after.length).toBeGreaterThan(5);
-  for (const line of after) expect([...line].length, line).toBeLessThanOrEqual(width);
-  // the one-shot command, its lines joined as sh joins them, is the whole command
-  const at = after.indexOf("To generate it again without questions:");
-  const command = after
-    .slice(at + 1, after.findIndex((l, i) => i > at && !l.endsWith("\\")) + 1)
-    .map((l) => l.replace(/\\$/, "").trim())
-    .join(" ");
-  expect(command).toBe(
-    `npm create ocaml-parallel@latest -- a-project-with-a-long-name --template compare --approaches ${catalog
-      .find((m) => m.name === "compare")!
-      .approaches!.filter((a) => a.default)
-      .map((a) => a.name)
-      .join(",")} --yes`,
-  );
-});
+it.each([50, 80])(
+  "at %i columns, what is printed after the questions fits: prose wrapped at spaces, commands broken between words with \\",
+  async (width) => {
+    const cwd = tempDir();
+    const t = startWith({ width, height: 60, env: { PATH: "/usr/bin:/bin" } }, cwd, "a-project-with-a-long-name", "compare");
+    await t.waitFor(/Which approaches to compare\?/);
+    t.keys("Enter");
+    // the question is wrapped at its spaces (it is not a list: never cut)
+    await t.waitFor(/Write the compare project to\s+\S+\?/);
+    t.keys("Enter");
+    expect(await t.waitFor(/\[exit \d+\]/)).toContain("[exit 0]");
+    const lines = t.lines().map((l) => l.trimEnd());
+    const after = lines.slice(lines.findIndex((l) => l.startsWith("Wrote the compare project")));
+    expect(after.length).toBeGreaterThan(5);
+    for (const line of after) expect([...line].length, line).toBeLessThanOrEqual(width);
+    // the one-shot command, its lines joined as sh joins them, is the whole command
+    const at = after.indexOf("To generate it again without questions:");
+    const command = after
+      .slice(at + 1, after.findIndex((l, i) => i > at && !l.endsWith("\\")) + 1)
+      .map((l) => l.replace(/\\$/, "").trim())
+      .join(" ");
+    expect(command).toBe(
+      `npm create ocaml-parallel@latest -- a-project-with-a-long-name --template compare --approaches ${catalog
+        .find((m) => m.name === "compare")!
+        .approaches!.filter((a) => a.default)
+        .map((a) => a.name)
+        .join(",")} --yes`,
+    );
+  },
+);
 
 describe("what can be built here", () => {
   /** A PATH whose first folder has an OCaml 5.1.0 and a dune 3.24.0 (and no opam): what the list and the offer judge by. */
