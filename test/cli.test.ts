@@ -276,6 +276,7 @@ describe("writing a project", () => {
 
   it.each([
     ["domains", "5.1.1", /\n {2}opam install \. --deps-only --with-test\n/],
+    ["domains", "system 5.4.1", /\n {2}opam install \. --deps-only --with-test\n/],
     ["eio", "5.1.1", /\n {2}opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes\n/],
     ["domains", undefined, /\n {2}opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes\n/],
   ])("Next: with opam ready: %s, the current switch's OCaml %s (from opam's files)", async (template, ocaml, next) => {
@@ -287,9 +288,12 @@ describe("writing a project", () => {
     writeFileSync(join(root, "config"), 'opam-version: "2.0"\nrepositories: "default"\ninstalled-switches: "main"\nswitch: "main"\n');
     if (ocaml) {
       mkdirSync(join(root, "main/.opam-switch"), { recursive: true });
+      // as opam switch create main 5.1.1 leaves it; and main ocaml-system, which installs no ocaml package
+      const [, system, version] = /^(system )?(.*)$/.exec(ocaml)!;
+      const installed = system ? [`ocaml-system.${version}`] : [`ocaml.${version}`, `ocaml-base-compiler.${version}`, "ocaml-config.3"];
       writeFileSync(
         join(root, "main/.opam-switch/switch-state"),
-        `opam-version: "2.0"\ncompiler: ["ocaml-base-compiler.${ocaml}"]\nroots: ["ocaml-base-compiler.${ocaml}"]\ninstalled: ["base-threads.base" "ocaml.${ocaml}" "ocaml-base-compiler.${ocaml}" "ocaml-config.3"]\n`,
+        `opam-version: "2.0"\ncompiler: ["${installed.find((p) => /-(base-compiler|system)\./.test(p))}"]\ninstalled: [${installed.map((p) => `"${p}"`).join(" ")}]\n`,
       );
     }
     const cwd = tempDir();

@@ -57,7 +57,7 @@ export function recipeLine(lines: string[], cd: string): string {
 /**
  * The OCaml of opam's current switch, read from opam's own files (no opam process: this
  * runs for every project written): OPAMSWITCH or the root's config names the switch, a
- * name under the root or a folder with an `_opam`; its state lists the `ocaml` package.
+ * name under the root or a folder with an `_opam`; its state lists the `ocaml` package or its compiler.
  * Undefined when anything is not as expected: the recipe then makes a local switch.
  */
 export function currentSwitchOcaml(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -67,7 +67,8 @@ export function currentSwitchOcaml(env: NodeJS.ProcessEnv = process.env): string
     if (!name) return undefined;
     const prefix = name.startsWith("/") ? join(name, "_opam") : join(root, name);
     const state = readFileSync(join(prefix, ".opam-switch", "switch-state"), "utf8");
-    return /"ocaml\.(\d+\.\d+\.\d+)"/.exec(state)?.[1];
+    // the ocaml package, or the compiler itself (a switch made with ocaml-system alone has no ocaml package yet)
+    return /"ocaml(?:-base-compiler|-system|-variants)?\.(\d+\.\d+\.\d+)[+"~]/.exec(state)?.[1];
   } catch {
     return undefined;
   }
