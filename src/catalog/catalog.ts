@@ -11,7 +11,7 @@ import { KINDS, type Kind } from "./kinds.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
 import { dictOf, listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
 
-export { KINDS, type Kind } from "./kinds.js";
+export { KIND_TEXT, KINDS, type Kind } from "./kinds.js";
 
 /** An opam dependency: `constraints` like `[">= 1.3", "< 2.0"]`; `test` for `{with-test}`. */
 export interface OpamDependency {
@@ -270,17 +270,20 @@ export function parseManifest(text: string, file: string, folder: string): Manif
 
 let cached: Manifest[] | undefined;
 
+/** The templates' names, in the catalog's order, without reading their manifests (for --help). */
+export const templateNames = (dir = templatesDir): string[] =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
+    .map((e) => e.name)
+    .sort();
+
 /** Every approach, in the catalog's order (the folders' names, sorted). */
 export function loadCatalog(dir = templatesDir): Manifest[] {
   if (dir === templatesDir && cached) return cached;
-  const manifests = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
-    .map((e) => e.name)
-    .sort()
-    .map((name) => {
-      const file = join(dir, name, "template.json");
-      return parseManifest(readFileSync(file, "utf8"), file, name);
-    });
+  const manifests = templateNames(dir).map((name) => {
+    const file = join(dir, name, "template.json");
+    return parseManifest(readFileSync(file, "utf8"), file, name);
+  });
   if (dir === templatesDir) cached = manifests;
   return manifests;
 }
@@ -299,6 +302,16 @@ function distance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+const closestOf = <T extends { id: string }>(ids: T[], wanted: string): T =>
+  [...ids].sort((a, b) => distance(wanted, a.id) - distance(wanted, b.id))[0];
+
+/** The template whose name is nearest to `name` (the prompt selects it when a typed name is unknown). */
+export const closestTemplate = (catalog: Manifest[], name: string): string =>
+  closestOf(
+    catalog.map((m) => ({ id: m.name })),
+    name.trim().toLowerCase(),
+  ).id;
 
 /**
  * The manifest called `name`, resolved for `variant` (default: its first) when it
@@ -322,7 +335,7 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
     ]);
     const variant = ids.find((t) => t.id === wanted && "of" in t);
     if (variant && "of" in variant) throw new CreateError(`"${name}" is ${variant.of}: pass ${variant.flags}`);
-    const closest = ids.sort((a, b) => distance(wanted, a.id) - distance(wanted, b.id))[0];
+    const closest = closestOf(ids, wanted);
     throw new CreateError(
       `unknown template "${name}". Did you mean ${closest.flags}? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
     );
