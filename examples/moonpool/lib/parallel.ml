@@ -30,9 +30,8 @@ let chunks ~workers ~n =
 let sum { pool; workers } ~n =
   chunks ~workers ~n
   |> Array.map (fun (lo, hi) ->
-         Fut.spawn ~on:pool (fun () -> Workload.sum_range ~lo ~hi))
-  |> Fut.join_array |> Fut.wait_block_exn
-  |> Array.fold_left ( + ) 0
+      Fut.spawn ~on:pool (fun () -> Workload.sum_range ~lo ~hi))
+  |> Fut.join_array |> Fut.wait_block_exn |> Array.fold_left ( + ) 0
 
 let fork_join_sum { pool; workers } ~n =
   let chunks = chunks ~workers ~n in

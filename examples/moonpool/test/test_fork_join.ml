@@ -13,8 +13,7 @@ let () =
               let forked = Parallel.fork_join_sum pool ~n in
               if futures <> expected || forked <> expected then (
                 Printf.printf
-                  "FAIL n=%d workers=%d: sequential %d, futures %d, fork-join \
-                   %d\n"
+                  "FAIL n=%d workers=%d: sequential %d, futures %d, fork-join %d\n"
                   n workers expected futures forked;
                 exit 1))
             [ 1; 2; 7; 1000; 100_000 ]))
