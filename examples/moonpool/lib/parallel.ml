@@ -18,7 +18,7 @@ open Moonpool
 type t = { pool : Runner.t; workers : int }
 
 let name = "moonpool Ws_pool + Fut"
-let default_workers () = Domain.recommended_domain_count ()
+let default_workers () = recommended_thread_count ()
 
 let with_workers ~workers f =
   Workload.check_workers workers;

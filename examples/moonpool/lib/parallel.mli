@@ -7,7 +7,8 @@ val name : string
 (** How this starter runs in parallel, for the report. *)
 
 val default_workers : unit -> int
-(** [Domain.recommended_domain_count ()]: one worker thread per core. *)
+(** [Moonpool.recommended_thread_count ()]: one worker thread per core
+    ([Domain.recommended_domain_count ()]). *)
 
 val with_workers : workers:int -> (t -> 'a) -> 'a
 (** [with_workers ~workers f] makes one work-stealing pool of [workers] threads
