@@ -36,13 +36,14 @@ let path_of executable =
     (Filename.dirname (Filename.dirname Sys.executable_name))
     executable
 
-let run_program ~executable ~command ~workers ~n ~repeats =
+let run_program ~executable ~command ~workers ~workload ~n ~repeats =
   let exe = path_of executable in
   if not (Sys.file_exists exe) then
     failwith (exe ^ " is not built: run `dune build` first");
   let word = function
     | "EXE" -> exe
     | "WORKERS" -> string_of_int workers
+    | "WORKLOAD" -> workload
     | w -> w
   in
   let args =
@@ -91,7 +92,9 @@ let run approach ~workers ~(workload : Workloads.t) ~n ~repeats =
             Workload.fastest repeats (fun () -> call (module A) t job)
           in
           ((if warm_up <> answer then warm_up else answer), seconds))
-  | Program _ when workload.name <> "collatz" ->
-      invalid_arg "a program of its own runs the collatz workload only"
+  | Program { command; _ }
+    when workload.name <> "collatz" && not (List.mem "WORKLOAD" command) ->
+      invalid_arg "this program runs the collatz workload only"
   | Program { executable; command } ->
-      run_program ~executable ~command ~workers ~n ~repeats
+      run_program ~executable ~command ~workers ~workload:workload.name ~n
+        ~repeats

@@ -32,10 +32,11 @@ type approach =
   | Program of { executable : string; command : string list }
       (** A program of its own (mpirun's ranks, Rpc_parallel's master), built at
           [executable] under [_build/default/]: [command] starts it, with
-          ["EXE"] standing for its path and ["WORKERS"] for the count. Given
-          [-n N -r R -csv], it prints [WORKERS,ANSWER,SECONDS]: the fastest of
-          its [R] runs after a warm-up, timed by itself, without its start-up.
-      *)
+          ["EXE"] standing for its path, ["WORKERS"] for the count and
+          ["WORKLOAD"] for the workload's name (a program whose command has no
+          ["WORKLOAD"] runs collatz only). Given [-n N -r R -csv], it prints
+          [WORKERS,ANSWER,SECONDS]: the fastest of its [R] runs after a warm-up,
+          timed by itself, without its start-up. *)
 
 val all : (string * approach) list
 (** Short name and implementation, in the order they run. *)
@@ -53,5 +54,5 @@ val run :
     time is one call, from inputs in memory to the answer, including what the
     call does (forks, spawns, shipping inputs and results). Raises
     [Invalid_argument] when the approach refuses this many workers (Parany: more
-    than cores) or this workload (a program runs collatz only), and [Failure]
+    than cores) or this workload (a program without ["WORKLOAD"]), and [Failure]
     with the reason when a program is not built, does not start or fails. *)

@@ -111,11 +111,15 @@ let json baselines rows =
     Buffer.add_char b '"';
     Buffer.contents b
   in
+  (* JSON has no infinity: a time too short for the clock gives no metric *)
   let metric ~name ~value ~units ~trend ~description =
-    Printf.sprintf
-      "{\"name\": %s, \"value\": %.6g, \"units\": %s, \"trend\": %s, \
-       \"description\": %s}"
-      (quote name) value (quote units) (quote trend) (quote description)
+    if Float.is_finite value then
+      Some
+        (Printf.sprintf
+           "{\"name\": %s, \"value\": %.6g, \"units\": %s, \"trend\": %s, \
+            \"description\": %s}"
+           (quote name) value (quote units) (quote trend) (quote description))
+    else None
   in
   let config r =
     Printf.sprintf "%s, %d worker%s" r.approach r.workers
@@ -142,7 +146,7 @@ let json baselines rows =
     in
     Printf.sprintf "{\"name\": %s, \"metrics\": [\n%s\n]}"
       (quote ("compare/" ^ b.name))
-      (String.concat ",\n" metrics)
+      (String.concat ",\n" (List.filter_map Fun.id metrics))
   in
   Printf.sprintf "{\"results\": [\n%s\n]}\n"
     (String.concat ",\n" (List.map benchmark baselines))
