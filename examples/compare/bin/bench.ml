@@ -371,7 +371,14 @@ let legend b ~x baselines rows i approach =
 let svg ~caption ~max_workers ~approaches baselines rows =
   let count = List.length baselines in
   let width = (float_of_int (columns count) *. panel_w) +. legend_w in
-  let height = header_h +. (float_of_int ((count + 1) / 2) *. panel_h) +. 8. in
+  (* as tall as the panels, or the legend if it is longer *)
+  let height =
+    Float.max
+      (header_h +. (float_of_int ((count + 1) / 2) *. panel_h) +. 8.)
+      (header_h +. 48.
+      +. (28. *. float_of_int (List.length approaches))
+      +. (14. *. float_of_int (count + 2)))
+  in
   let y_max =
     Float.max (float_of_int max_workers)
       (List.fold_left
@@ -397,13 +404,19 @@ let svg ~caption ~max_workers ~approaches baselines rows =
     "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">ideal (linear)</text>\n"
     (x +. 30.) (header_h +. 6.);
   List.iteri (legend b ~x baselines rows) approaches;
-  Printf.bprintf b
-    "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">speedup at %d: \
-     %s</text>\n"
-    x
-    (header_h +. 28. +. (28. *. float_of_int (List.length approaches)) +. 8.)
-    max_workers
-    (String.concat " · " (List.map (fun bl -> bl.name) baselines));
+  (* what the legend's figures are, one line each so that it fits *)
+  List.iteri
+    (fun k line ->
+      Printf.bprintf b
+        "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n"
+        x
+        (header_h +. 36.
+        +. (28. *. float_of_int (List.length approaches))
+        +. (14. *. float_of_int k))
+        line)
+    (Printf.sprintf "the speedups at %d workers," max_workers
+    :: "one per panel, in order:"
+    :: List.map (fun bl -> "· " ^ bl.name) baselines);
   Buffer.add_string b "</svg>\n";
   Buffer.contents b
 
