@@ -137,7 +137,7 @@ describe.skipIf(why)("the compare bench's chart", () => {
       ]),
     );
     expect(seen.texts.join("\n")).toMatch(/n = 100000, fastest of 1 run, \d+ cores, \d{4}-\d\d-\d\d/);
-    expect(seen.texts).toEqual(expect.arrayContaining(["1x", "2x"]));
+    expect(seen.texts.filter((t) => t === "0x")).toHaveLength(WORKLOADS.length); // a speedup axis per panel
     expect(seen.background).toEqual([255, 255, 255]);
     expect(seen.ink).toBe("rgb(36, 41, 47)");
     // the same numbers as the table: each legend gives the speedup at the most workers on each workload

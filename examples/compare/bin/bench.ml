@@ -155,7 +155,8 @@ let json baselines rows =
    approach (the same colour in every panel) and the ideal (linear) one,
    plain SVG that reads in a browser and in GitHub's README view, light or
    dark. A point's tooltip gives its time, speedup and efficiency; a wrong
-   answer is drawn as a cross. Every panel has the same scales. *)
+   answer is drawn as a cross. Every panel has the same worker axis, and a
+   speedup axis up to its own highest speedup (at least the ideal's). *)
 
 (* where a panel's plot goes in the picture, and the scales *)
 type frame = {
@@ -379,18 +380,20 @@ let svg ~caption ~max_workers ~approaches baselines rows =
       +. (28. *. float_of_int (List.length approaches))
       +. (14. *. float_of_int (count + 2)))
   in
-  let y_max =
+  (* each panel's speedups up to its highest, and at least the ideal's *)
+  let y_max workload =
     Float.max (float_of_int max_workers)
       (List.fold_left
          (fun m (r, t) -> Float.max m (speedup baselines r t))
-         1. (timed rows))
+         1.
+         (timed (List.filter (fun r -> r.workload = workload) rows)))
     *. 1.1
   in
   let b = Buffer.create 16384 in
   heading b ~width ~height ~caption;
   List.iteri
     (fun p bl ->
-      let f = frame ~y_max ~max_workers p in
+      let f = frame ~y_max:(y_max bl.name) ~max_workers p in
       axes b f
         ~title:(Printf.sprintf "%s (sequential %.3f s)" bl.name bl.seconds);
       List.iteri (series b f baselines ~rows ~workload:bl.name) approaches)
