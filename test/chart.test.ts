@@ -1,7 +1,8 @@
 /**
  * The compare bench's chart, looked at for real: a generated compare project is built and
- * benched in the forky toolchain (with one approach that answers wrong, as a user's new
- * approach might), and headless Chromium (Debian's) renders the SVG it wrote, light and dark.
+ * benched on every workload in the forky toolchain (with one approach that answers wrong, as a
+ * user's new approach might), and headless Chromium (Debian's) renders the SVG it wrote, one
+ * panel per workload, light and dark.
  * What the browser laid out and painted is checked, not only the XML.
  */
 
@@ -50,7 +51,7 @@ async function look(svg: string, dark: boolean) {
     width: number;
     height: number;
     clipped: string[];
-    series: { approach: string; width: number; points: number; wrong: number; pixels: number }[];
+    series: { approach: string; workload: string; colour: string; width: number; points: number; wrong: number; pixels: number }[];
     texts: string[];
     dark: boolean;
     /** The text colour, as CSS computes it. */
@@ -61,9 +62,12 @@ async function look(svg: string, dark: boolean) {
 
 let project = "";
 
+const WORKLOADS = ["collatz", "allocation", "data", "small-tasks"];
+
 describe.skipIf(why)("the compare bench's chart", () => {
   const catalog = loadCatalog();
   let approaches: string[] = [];
+  let collatzOnly: string[] = [];
   let svg = "";
   let bench = "";
 
@@ -72,6 +76,11 @@ describe.skipIf(why)("the compare bench's chart", () => {
     approaches = catalog
       .find((m) => m.name === "compare")!
       .approaches!.filter((a) => programs || !a.program)
+      .map((a) => a.name);
+    // a program whose command names no WORKLOAD runs collatz only
+    collatzOnly = catalog
+      .find((m) => m.name === "compare")!
+      .approaches!.filter((a) => a.program && !a.program.command.includes("WORKLOAD"))
       .map((a) => a.name);
     findTemplate(catalog, "compare", undefined, approaches); // the choice is valid
     const [outside, inside] = forkyWorkDir(root, "chart-");
@@ -91,10 +100,10 @@ describe.skipIf(why)("the compare bench's chart", () => {
     // an approach that answers wrong, added the way the project's README says to add one
     appendFileSync(
       join(outside, "proj/approaches/all_approaches.ml"),
-      '\nlet all = all @ [ ("wrong", Library (module struct let name = "off by one" type t = unit let default_workers () = 1 let with_workers ~workers:_ f = f () let sum () ~n = Starter.Workload.sequential n + 1 end : APPROACH)) ]\n',
+      '\nlet all = all @ [ ("wrong", Library (module struct let name = "off by one" type t = unit let default_workers () = 1 let with_workers ~workers:_ f = f () let sum () ~n = Starter.Workload.sequential n + 1 let map_reduce () ~work ~combine init inputs = List.fold_left (fun acc x -> combine acc (work x)) init (List.tl inputs) end : APPROACH)) ]\n',
     );
     const run = await inForky(
-      `cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 -r 1 --csv --svg chart.svg 2>&1`,
+      `cd ${inside}/proj && dune build 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 2 -r 1 --workload all --csv --svg chart.svg 2>&1`,
     );
     bench = run.all ?? "";
     // a wrong answer fails the bench, and the chart is written all the same
@@ -103,16 +112,22 @@ describe.skipIf(why)("the compare bench's chart", () => {
     svg = `${outside}/proj/chart.svg`;
   }, 900_000);
 
-  it("shows every approach's line, the ideal, labelled axes and the run's caption, clips nothing, and marks the wrong answers", async () => {
+  it("shows a panel per workload with every approach's line in one colour each, the ideal, labelled axes and the run's caption, clips nothing, and marks the wrong answers", async () => {
     const seen = await look(svg, false);
     expect(seen.clipped).toEqual([]);
-    expect(seen.series.map((s) => s.approach)).toEqual([...approaches, "wrong"]);
+    const runs = (w: string) => [...approaches.filter((a) => w === "collatz" || !collatzOnly.includes(a)), "wrong"];
+    expect(seen.series.map((s) => `${s.workload}/${s.approach}`)).toEqual(WORKLOADS.flatMap((w) => runs(w).map((a) => `${w}/${a}`)));
     for (const s of seen.series) {
-      expect(s.width, s.approach).toBeGreaterThan(100); // a line across 1..2 workers
+      expect(s.width, s.approach).toBeGreaterThan(60); // a line across 1..2 workers
       expect(s.pixels, `${s.approach}: its colour on the picture`).toBeGreaterThan(50);
     }
-    expect(seen.series.filter((s) => s.wrong > 0).map((s) => s.approach)).toEqual(["wrong"]);
-    expect(seen.series.find((s) => s.approach === "wrong")!.points).toBe(0); // crosses, not dots
+    // an approach has one colour on every panel, and no two approaches share one
+    const colours = new Map(seen.series.map((s) => [s.approach, s.colour]));
+    for (const s of seen.series) expect(s.colour, s.approach).toBe(colours.get(s.approach));
+    expect(new Set(colours.values()).size).toBe(colours.size);
+    expect(seen.series.filter((s) => s.wrong > 0).map((s) => s.approach)).toEqual(WORKLOADS.map(() => "wrong"));
+    for (const s of seen.series.filter((s) => s.approach === "wrong")) expect(s.points).toBe(0); // crosses, not dots
+    for (const w of WORKLOADS) expect(seen.texts.some((t) => t.startsWith(`${w} (sequential `))).toBe(true);
     expect(seen.texts).toEqual(
       expect.arrayContaining([
         "workers (domains, processes or ranks)",
@@ -121,22 +136,25 @@ describe.skipIf(why)("the compare bench's chart", () => {
         "wrong ✗ wrong",
       ]),
     );
-    expect(seen.texts.join("\n")).toMatch(/Collatz steps of 1\.\.100000, fastest of 1 run, \d+ cores, \d{4}-\d\d-\d\d/);
-    expect(seen.texts).toEqual(expect.arrayContaining(["1x", "2x"]));
+    expect(seen.texts.join("\n")).toMatch(/n = 100000, fastest of 1 run, \d+ cores, \d{4}-\d\d-\d\d/);
+    expect(seen.texts.filter((t) => t === "0x")).toHaveLength(WORKLOADS.length); // a speedup axis per panel
     expect(seen.background).toEqual([255, 255, 255]);
     expect(seen.ink).toBe("rgb(36, 41, 47)");
-    // the same numbers as the table: each legend gives the last row's speedup
+    // the same numbers as the table: each legend gives the speedup at the most workers on each workload
     const rows = bench
       .split("\n")
       .map((l) => l.split(","))
-      .filter((c) => c.length === 6 && c[0] !== "approach");
+      .filter((c) => c.length === 7 && c[0] !== "workload");
+    expect(new Set(rows.map((c) => c[0]))).toEqual(new Set(WORKLOADS));
     for (const a of approaches) {
-      const last = rows.filter((c) => c[0] === a).at(-1)!;
-      const legend = seen.texts[seen.texts.indexOf(a) + 1].match(/^([\d.]+)x at (\d+), (\d+)%$/);
-      expect(legend, a).not.toBeNull();
-      expect(Number(legend![1])).toBeCloseTo(Number(last[3]), 1);
-      expect(legend![2]).toBe(last[1]);
-      expect(Math.abs(Number(legend![3]) - Number(last[4]))).toBeLessThanOrEqual(1);
+      const last = WORKLOADS.flatMap((w) => rows.filter((c) => c[0] === w && c[1] === a).slice(-1));
+      expect(
+        last.every((c) => c[2] === "2"),
+        a,
+      ).toBe(true);
+      const legend = seen.texts[seen.texts.indexOf(a) + 1].split(" · ");
+      expect(legend.length, a).toBe(last.length);
+      for (const [i, c] of last.entries()) expect(Number(legend[i].replace(/x$/, "")), `${a} ${c[0]}`).toBeCloseTo(Number(c[4]), 1);
     }
   }, 120_000);
 
@@ -149,6 +167,9 @@ describe.skipIf(why)("the compare bench's chart", () => {
       "--csv --markdown",
       "-n 5 -n 6",
       "--svg a.svg --svg b.svg",
+      "-w 100000",
+      "--workload nope",
+      "--csv --json",
     ];
     const r = await inForky(
       [
@@ -165,11 +186,37 @@ describe.skipIf(why)("the compare bench's chart", () => {
     expect(lines[0]).toContain("bench: --svg /nonexistent/x.svg: cannot write it");
     expect(lines[3]).toMatch(/--svg is given more than once|--svg and --no-svg contradict each other/);
     expect(lines[4]).toContain("--csv and --markdown contradict each other");
+    expect(lines[7]).toMatch(/bench: -w 100000: at most \d+ here \(4 x the \d+ cores/);
+    expect(lines[8]).toContain("--workload nope: no such workload (collatz, allocation, data, small-tasks, or all)");
+    expect(lines[9]).toContain("--csv and --json contradict each other");
     // a full disk shows when the chart is written: exit 1, said, the table printed before it
     const full = await inForky(`cd ${project} && ./_build/default/bin/bench.exe -n 1000 -w 1 -r 1 --csv --svg /dev/full 2>&1; echo "[$?]"`);
     expect(full.all).toContain("bench: writing the chart to /dev/full failed");
     expect(full.all).toContain("approach,workers,seconds");
     expect(full.all).toMatch(/\[1\]\s*$/);
+  }, 120_000);
+
+  it("--json prints multicore-bench's current-bench shape: a benchmark per workload, a time and a speedup metric per row", async () => {
+    const r = await inForky(
+      `cd ${project} && ./_build/default/bin/bench.exe -n 2000 -w 2 -r 1 --workload small-tasks --workload collatz --json --no-svg 2>/dev/null`,
+    );
+    expect(r.exitCode, r.all).toBe(1); // the wrong approach
+    const json = JSON.parse(String(r.stdout)) as {
+      results: { name: string; metrics: { name: string; value: number; units: string; trend: string; description: string }[] }[];
+    };
+    expect(json.results.map((b) => b.name)).toEqual(["compare/small-tasks", "compare/collatz"]);
+    for (const b of json.results) {
+      for (const m of b.metrics) {
+        expect(Object.keys(m)).toEqual(["name", "value", "units", "trend", "description"]);
+        expect(m.value).toBeGreaterThan(0);
+      }
+      const names = b.metrics.map((m) => m.name);
+      expect(names[0]).toBe("time/sequential");
+      expect(names).toEqual(expect.arrayContaining(["time/domains, 2 workers", "speedup/domains, 1 worker"]));
+      expect(b.metrics.find((m) => m.name === "time/domains, 2 workers")).toMatchObject({ units: "s", trend: "lower-is-better" });
+      expect(b.metrics.find((m) => m.name === "speedup/domains, 2 workers")).toMatchObject({ units: "x", trend: "higher-is-better" });
+      expect(names.some((n) => n.includes("wrong"))).toBe(false); // a wrong answer has no metric
+    }
   }, 120_000);
 
   it("reads in dark mode: dark background, light text, every line still there", async () => {

@@ -169,41 +169,46 @@ describe.each(templates.map((m) => [templateId(m), m] as const))("%s", (_, manif
 });
 
 describe("compare", () => {
-  // mpi and rpc-parallel (programs of their own) when the toolchain has their libraries
+  // mpi, rpc-parallel (programs of their own) and moonpool when the toolchain has their libraries
   const names = loadCatalog()
     .find((m) => m.name === "compare")!
-    .approaches!.filter((a) => sourcesGiven || !a.program);
+    .approaches!.filter((a) => sourcesGiven || !(a.program || FROM_SOURCES.includes(a.name)));
   const every = findTemplate(
     loadCatalog(),
     "compare",
     undefined,
     names.map((a) => a.name),
   );
-  it("with every approach: the test passes and the bench's CSV has a correct row per approach and worker count", async () => {
+  it("with every approach: the test passes on every workload and the bench's CSV has a correct row per workload, approach and worker count", async () => {
     const project = await generate(every, ["--approaches", every.chosen!.map((a) => a.name).join(",")]);
     const r = await inForky(
-      `cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && dune build @fmt 2>&1 && opam lint starter.opam 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 3 --csv 2>/dev/null`,
+      `cd ${project.inside} && dune build 2>&1 && dune test 2>&1 && dune build @fmt 2>&1 && opam lint starter.opam 2>&1 && ./_build/default/bin/bench.exe -n 100000 -w 3 --workload all --csv 2>/dev/null`,
     );
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.all).toContain(`${every.chosen!.length} approaches agree with the sequential answers`);
-    const csv = r.all.slice(r.all.indexOf("approach,workers,")).trim().split("\n");
-    expect(csv[0]).toBe("approach,workers,seconds,speedup,efficiency,correct");
+    expect(r.all).toContain(`${every.chosen!.length} approaches agree with the sequential answers on 4 workloads`);
+    const csv = r.all.slice(r.all.indexOf("workload,approach,workers,")).trim().split("\n");
+    expect(csv[0]).toBe("workload,approach,workers,seconds,speedup,efficiency,correct");
     const rows = csv.slice(1).map((l) => l.split(","));
-    // Parany refuses more workers than cores (the bench says so on stderr and leaves the row out)
+    // Parany refuses more workers than cores (the bench says so on stderr and leaves the row out);
+    // a program whose command names no WORKLOAD (rpc-parallel) runs collatz only
     const cores = Number((await inForky("getconf _NPROCESSORS_ONLN")).all!.trim());
-    expect(rows.map((c) => `${c[0]} ${c[1]}`)).toEqual([
-      "sequential 1",
-      ...every.chosen!.flatMap((a) => [1, 2, 3].filter((w) => a.name !== "parany" || w <= cores).map((w) => `${a.name} ${w}`)),
-    ]);
+    expect(rows.map((c) => `${c[0]} ${c[1]} ${c[2]}`)).toEqual(
+      ["collatz", "allocation", "data", "small-tasks"].flatMap((w) => [
+        `${w} sequential 1`,
+        ...every
+          .chosen!.filter((a) => w === "collatz" || !a.program || a.program.command.includes("WORKLOAD"))
+          .flatMap((a) => [1, 2, 3].filter((k) => a.name !== "parany" || k <= cores).map((k) => `${w} ${a.name} ${k}`)),
+      ]),
+    );
     for (const c of rows) {
-      expect(c).toHaveLength(6);
-      expect(Number(c[2])).toBeGreaterThan(0);
-      expect(c[5]).toBe("yes");
+      expect(c).toHaveLength(7);
+      expect(Number(c[3])).toBeGreaterThan(0);
+      expect(c[6]).toBe("yes");
     }
-    const markdown = await inForky(`cd ${project.inside} && ./_build/default/bin/bench.exe -n 50000 -w 1 --markdown`);
+    const markdown = await inForky(`cd ${project.inside} && ./_build/default/bin/bench.exe -n 50000 -w 1 --workload data --markdown`);
     expect(markdown.exitCode, markdown.all).toBe(0);
     expect(markdown.all).toMatch(
-      /\| approach \| workers \| time \(s\) \| speedup \| efficiency \| correct \|\n\|---\|---:\|---:\|---:\|---:\|---\|\n\| sequential \| 1 \|/,
+      /\| workload \| approach \| workers \| time \(s\) \| speedup \| efficiency \| correct \|\n\|---\|---\|---:\|---:\|---:\|---:\|---\|\n\| data \| sequential \| 1 \|/,
     );
   }, 900_000);
 });

@@ -39,6 +39,18 @@ const VOWEL_LETTER = /^[aefhilmnorsx]/i;
  * (all capitals like MPI, or no vowel to say, like Rpc) by its first letter's name;
  * any other by its first letter, "u" and "eu" sounding "you" ("a Unix", "a Euler").
  */
+/**
+ * The record field `command = [ "w1"; "w2" ];` of an approach that is a program, laid out as
+ * ocamlformat lays it out 10 columns in (all_approaches.ml.hbs): on one line if that fits in
+ * 80 columns, else one word a line, so that the generated project passes `dune build @fmt`.
+ */
+function commandField(words: string[]): string {
+  const literals = words.map((w) => JSON.stringify(w));
+  const line = `command = [ ${literals.join("; ")} ];`;
+  if (10 + line.length <= 80) return line;
+  return ["command =", "  [", ...literals.map((l) => `    ${l};`), "  ];"].join(`\n${" ".repeat(10)}`);
+}
+
 export function article(title: string): "A" | "An" {
   const word = /^[A-Za-z]+/.exec(title)?.[0] ?? "";
   const spelled = (word.length > 1 && word === word.toUpperCase()) || !/[aeiouy]/i.test(word);
@@ -124,8 +136,8 @@ export function templateData({ manifest, names, author, stanzaPackage, ocamlform
         .filter((f) => f.endsWith(".ml"))
         .map((f) => f.replace(/^.*\/|\.ml$/g, ""))
         .sort(),
-      // an OCaml list of string literals
-      command: a.program?.command.map((word) => JSON.stringify(word)).join("; "),
+      // `command = [ …the words… ];`, for all_approaches.ml.hbs
+      command: a.program && commandField(a.program.command),
     })),
     approachLibraries: (manifest.chosen ?? []).filter((a) => !a.program).map((a) => `${a.name}_approach`),
     programExecutables: (manifest.chosen ?? []).flatMap((a) => (a.program ? [a.program.executable] : [])),

@@ -11,6 +11,9 @@ module type APPROACH = sig
   val default_workers : unit -> int
   val with_workers : workers:int -> (t -> 'a) -> 'a
   val sum : t -> n:int -> int
+
+  val map_reduce :
+    t -> work:('a -> 'b) -> combine:('c -> 'b -> 'c) -> 'c -> 'a list -> 'c
 end
 
 type approach =
@@ -33,13 +36,14 @@ let path_of executable =
     (Filename.dirname (Filename.dirname Sys.executable_name))
     executable
 
-let run_program ~executable ~command ~workers ~n ~repeats =
+let run_program ~executable ~command ~workers ~workload ~n ~repeats =
   let exe = path_of executable in
   if not (Sys.file_exists exe) then
     failwith (exe ^ " is not built: run `dune build` first");
   let word = function
     | "EXE" -> exe
     | "WORKERS" -> string_of_int workers
+    | "WORKLOAD" -> workload
     | w -> w
   in
   let args =
@@ -69,16 +73,28 @@ let run_program ~executable ~command ~workers ~n ~repeats =
   | _ ->
       failwith (command_line ^ " failed, or printed no WORKERS,ANSWER,SECONDS")
 
-let run approach ~workers ~n ~repeats =
+(* one call of the approach on the job, from inputs in this process's memory
+   to the answer in it *)
+let call (type t) (module A : APPROACH with type t = t) (t : t) = function
+  | Workloads.Collatz n -> A.sum t ~n
+  | Tasks { inputs; work; combine } -> A.map_reduce t ~work ~combine 0 inputs
+
+let run approach ~workers ~(workload : Workloads.t) ~n ~repeats =
   match approach with
   | Library (module A) ->
-      (* the workers start before the clock does, and a warm-up run (its answer
-         checked, its time discarded) pays for the first page faults *)
+      (* the inputs are built and the workers started before the clock does,
+         and a warm-up run (its answer checked, its time discarded) pays for
+         the first page faults *)
+      let job = workload.prepare ~n in
       A.with_workers ~workers (fun t ->
-          let warm_up = A.sum t ~n in
+          let warm_up = call (module A) t job in
           let answer, seconds =
-            Workload.fastest repeats (fun () -> A.sum t ~n)
+            Workload.fastest repeats (fun () -> call (module A) t job)
           in
           ((if warm_up <> answer then warm_up else answer), seconds))
+  | Program { command; _ }
+    when workload.name <> "collatz" && not (List.mem "WORKLOAD" command) ->
+      invalid_arg "this program runs the collatz workload only"
   | Program { executable; command } ->
-      run_program ~executable ~command ~workers ~n ~repeats
+      run_program ~executable ~command ~workers ~workload:workload.name ~n
+        ~repeats

@@ -49,3 +49,14 @@ let fork_join_sum { pool; workers } ~n =
       T.await pool left + right
   in
   T.run pool (fun () -> go 0 (Array.length chunks))
+
+(* [Task.parallel_for] cuts the indices into batches that idle domains steal;
+   each result lands in its own slot, combined here in order. *)
+let map_reduce { pool; _ } ~work ~combine init inputs =
+  let inputs = Array.of_list inputs in
+  let results = Array.make (Array.length inputs) None in
+  T.run pool (fun () ->
+      T.parallel_for pool ~start:0
+        ~finish:(Array.length inputs - 1)
+        ~body:(fun i -> results.(i) <- Some (work inputs.(i))));
+  Array.fold_left (fun acc r -> combine acc (Option.get r)) init results

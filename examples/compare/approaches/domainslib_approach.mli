@@ -22,3 +22,10 @@ val sum : t -> n:int -> int
 val fork_join_sum : t -> n:int -> int
 (** The same answer by recursive fork-join: [Task.async] one half of the chunks,
     compute the other, [Task.await] the first. *)
+
+val map_reduce :
+  t -> work:('a -> 'b) -> combine:('c -> 'b -> 'c) -> 'c -> 'a list -> 'c
+(** [map_reduce t ~work ~combine init inputs] folds [combine] over [work input]
+    for every input, in order: [Task.parallel_for] runs [work] on [t]'s domains
+    in stolen batches of inputs, sharing them and their results (nothing is
+    copied); [combine] runs here. *)

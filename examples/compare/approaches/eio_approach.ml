@@ -18,3 +18,6 @@ let with_workers ~workers f =
        (Eio.Stdenv.domain_mgr env))
 
 let sum pool ~n = Eio_parallel.sum pool ~n
+
+let map_reduce pool ~work ~combine init inputs =
+  Eio_parallel.map_reduce pool ~work ~combine init inputs

@@ -15,3 +15,15 @@ val sum : Eio.Executor_pool.t -> n:int -> int
 (** [sum pool ~n] is [Workload.sequential n], computed as many jobs on [pool]'s
     domains. The calling fiber waits for them; the other fibers of its domain
     keep running meanwhile. *)
+
+val map_reduce :
+  Eio.Executor_pool.t ->
+  work:('a -> 'b) ->
+  combine:('c -> 'b -> 'c) ->
+  'c ->
+  'a list ->
+  'c
+(** [map_reduce pool ~work ~combine init inputs] folds [combine] over
+    [work input] for every input, in order: each input is one job on [pool]'s
+    domains (shared memory, nothing copied); [combine] runs in the calling
+    fiber. An exception in [work] is raised here. *)

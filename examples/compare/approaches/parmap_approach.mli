@@ -23,3 +23,10 @@ val map_results : t -> ('a -> 'b) -> 'a list -> ('b, string) result list
     The exception is caught in the worker and comes back as a value, because one
     that escapes the function given to Parmap ends the whole program with
     [exit 1]. *)
+
+val map_reduce :
+  t -> work:('a -> 'b) -> combine:('c -> 'b -> 'c) -> 'c -> 'a list -> 'c
+(** [map_reduce t ~work ~combine init inputs] folds [combine] over [work input]
+    for every input, in order: [work] runs in [t]'s processes, one input at a
+    time, and each result is marshalled back to be combined here. Like {!sum},
+    an exception in [work] ends the program ([map_results] returns it). *)

@@ -1,7 +1,7 @@
-(* Runs every approach of this project on the shared workload at 1..N
+(* Runs every approach of this project on each chosen workload at 1..N
    workers and prints, for each, the time, the speedup over the sequential
    run and the efficiency (speedup per worker), checking every answer; and
-   draws the speedups as an SVG chart. *)
+   draws the speedups as an SVG chart, one panel per workload. *)
 
 open Compare_starter
 
@@ -9,7 +9,15 @@ type outcome =
   | Timed of { seconds : float; correct : bool }
   | Failed of string  (** why the run did not finish *)
 
-type row = { approach : string; workers : int; outcome : outcome }
+type row = {
+  workload : string;
+  approach : string;
+  workers : int;
+  outcome : outcome;
+}
+
+(* a workload's sequential run: the reference answer and time *)
+type baseline = { name : string; answer : int; seconds : float }
 
 let correct r = match r.outcome with Timed t -> t.correct | Failed _ -> false
 
@@ -20,72 +28,138 @@ let timed rows =
       match r.outcome with Timed t -> Some (r, t.seconds) | Failed _ -> None)
     rows
 
-let speedup ~sequential seconds = sequential /. seconds
+(* the sequential time of the row's workload *)
+let sequential_of baselines r =
+  (List.find (fun b -> b.name = r.workload) baselines).seconds
 
-let efficiency ~sequential r seconds =
-  100. *. speedup ~sequential seconds /. float_of_int r.workers
+let speedup baselines r seconds = sequential_of baselines r /. seconds
+
+let efficiency baselines r seconds =
+  100. *. speedup baselines r seconds /. float_of_int r.workers
 
 let yes r = if correct r then "yes" else "NO"
 
+(* the time, speedup and efficiency of a row that has them *)
+let figures baselines r =
+  match r.outcome with
+  | Failed _ -> None
+  | Timed { seconds; _ } ->
+      Some (seconds, speedup baselines r seconds, efficiency baselines r seconds)
+
 (* a failed run's row says so where its figures would be *)
-let print_rows format ~sequential rows =
-  let figures r =
-    match r.outcome with
-    | Failed _ -> None
-    | Timed { seconds; _ } ->
-        Some
-          ( seconds,
-            speedup ~sequential seconds,
-            efficiency ~sequential r seconds )
-  in
+let print_rows format baselines rows =
+  let figures = figures baselines in
   match format with
   | `Csv ->
-      print_endline "approach,workers,seconds,speedup,efficiency,correct";
+      print_endline
+        "workload,approach,workers,seconds,speedup,efficiency,correct";
       List.iter
         (fun r ->
           match figures r with
           | Some (t, s, e) ->
-              Printf.printf "%s,%d,%.4f,%.3f,%.1f,%s\n" r.approach r.workers t s
-                e (yes r)
-          | None -> Printf.printf "%s,%d,failed,,,NO\n" r.approach r.workers)
+              Printf.printf "%s,%s,%d,%.4f,%.3f,%.1f,%s\n" r.workload r.approach
+                r.workers t s e (yes r)
+          | None ->
+              Printf.printf "%s,%s,%d,failed,,,NO\n" r.workload r.approach
+                r.workers)
         rows
   | `Markdown ->
       print_endline
-        "| approach | workers | time (s) | speedup | efficiency | correct |";
-      print_endline "|---|---:|---:|---:|---:|---|";
+        "| workload | approach | workers | time (s) | speedup | efficiency | \
+         correct |";
+      print_endline "|---|---|---:|---:|---:|---:|---|";
       List.iter
         (fun r ->
           match figures r with
           | Some (t, s, e) ->
-              Printf.printf "| %s | %d | %.3f | %.2fx | %.0f%% | %s |\n"
-                r.approach r.workers t s e (yes r)
+              Printf.printf "| %s | %s | %d | %.3f | %.2fx | %.0f%% | %s |\n"
+                r.workload r.approach r.workers t s e (yes r)
           | None ->
-              Printf.printf "| %s | %d | failed | | | NO |\n" r.approach
-                r.workers)
+              Printf.printf "| %s | %s | %d | failed | | | NO |\n" r.workload
+                r.approach r.workers)
         rows
   | `Text ->
-      Printf.printf "%-12s %7s %9s %8s %11s  %s\n" "approach" "workers"
-        "time (s)" "speedup" "efficiency" "correct";
+      Printf.printf "%-12s %-12s %7s %9s %8s %11s  %s\n" "workload" "approach"
+        "workers" "time (s)" "speedup" "efficiency" "correct";
       List.iter
         (fun r ->
           match figures r with
           | Some (t, s, e) ->
-              Printf.printf "%-12s %7d %9.3f %7.2fx %10.0f%%  %s\n" r.approach
-                r.workers t s e (yes r)
+              Printf.printf "%-12s %-12s %7d %9.3f %7.2fx %10.0f%%  %s\n"
+                r.workload r.approach r.workers t s e (yes r)
           | None ->
-              Printf.printf "%-12s %7d %9s %8s %11s  NO\n" r.approach r.workers
-                "failed" "" "")
+              Printf.printf "%-12s %-12s %7d %9s %8s %11s  NO\n" r.workload
+                r.approach r.workers "failed" "" "")
         rows
 
-(* The chart: speedup against workers, one line per approach and the ideal
-   (linear) one, plain SVG that reads in a browser and in GitHub's README view,
-   light or dark. A point's tooltip gives its time, speedup and efficiency; a
-   wrong answer is drawn as a cross. *)
+(* The results in the JSON that multicore-bench prints for current-bench's
+   dashboards: {"results": [{"name", "metrics": [{"name", "value", "units",
+   "trend", "description"}]}]}, one benchmark per workload and a metric
+   "time/APPROACH, K workers" (and speedup) per timed row. *)
+let json baselines rows =
+  let quote s =
+    let b = Buffer.create (String.length s + 2) in
+    Buffer.add_char b '"';
+    String.iter
+      (function
+        | ('"' | '\\') as c ->
+            Buffer.add_char b '\\';
+            Buffer.add_char b c
+        | c when Char.code c < 0x20 -> Printf.bprintf b "\\u%04x" (Char.code c)
+        | c -> Buffer.add_char b c)
+      s;
+    Buffer.add_char b '"';
+    Buffer.contents b
+  in
+  (* JSON has no infinity: a time too short for the clock gives no metric *)
+  let metric ~name ~value ~units ~trend ~description =
+    if Float.is_finite value then
+      Some
+        (Printf.sprintf
+           "{\"name\": %s, \"value\": %.6g, \"units\": %s, \"trend\": %s, \
+            \"description\": %s}"
+           (quote name) value (quote units) (quote trend) (quote description))
+    else None
+  in
+  let config r =
+    Printf.sprintf "%s, %d worker%s" r.approach r.workers
+      (if r.workers = 1 then "" else "s")
+  in
+  let benchmark b =
+    let mine = List.filter (fun r -> r.workload = b.name && correct r) rows in
+    let metrics =
+      metric ~name:"time/sequential" ~value:b.seconds ~units:"s"
+        ~trend:"lower-is-better" ~description:"Sequential time"
+      :: List.concat_map
+           (fun (r, t) ->
+             [
+               metric
+                 ~name:("time/" ^ config r)
+                 ~value:t ~units:"s" ~trend:"lower-is-better"
+                 ~description:"Time of one call";
+               metric
+                 ~name:("speedup/" ^ config r)
+                 ~value:(speedup baselines r t) ~units:"x"
+                 ~trend:"higher-is-better" ~description:"Sequential time / time";
+             ])
+           (timed mine)
+    in
+    Printf.sprintf "{\"name\": %s, \"metrics\": [\n%s\n]}"
+      (quote ("compare/" ^ b.name))
+      (String.concat ",\n" (List.filter_map Fun.id metrics))
+  in
+  Printf.sprintf "{\"results\": [\n%s\n]}\n"
+    (String.concat ",\n" (List.map benchmark baselines))
 
-(* where the plot goes in the picture, and its scales *)
+(* The chart: speedup against workers, one panel per workload, one line per
+   approach (the same colour in every panel) and the ideal (linear) one,
+   plain SVG that reads in a browser and in GitHub's README view, light or
+   dark. A point's tooltip gives its time, speedup and efficiency; a wrong
+   answer is drawn as a cross. Every panel has the same worker axis, and a
+   speedup axis up to its own highest speedup (at least the ideal's). *)
+
+(* where a panel's plot goes in the picture, and the scales *)
 type frame = {
-  width : float;
-  height : float;
   left : float;
   top : float;
   plot_w : float;
@@ -94,22 +168,25 @@ type frame = {
   y_max : float;
 }
 
-let frame ~sequential ~max_workers rows =
-  let width = 760. and height = 460. in
-  let left = 70. and right = 230. and top = 56. and bottom = 64. in
-  let speedups = List.map (fun (_, t) -> speedup ~sequential t) (timed rows) in
+let panel_w = 360.
+let panel_h = 300.
+let legend_w = 210.
+let header_h = 56.
+
+(* panels two to a row *)
+let columns count = min 2 count
+
+let frame ~y_max ~max_workers i =
+  let col = i mod 2 and row = i / 2 in
+  let left = (float_of_int col *. panel_w) +. 64.
+  and top = header_h +. (float_of_int row *. panel_h) +. 28. in
   {
-    width;
-    height;
     left;
     top;
-    plot_w = width -. left -. right;
-    plot_h = height -. top -. bottom;
+    plot_w = panel_w -. 64. -. 16.;
+    plot_h = panel_h -. 28. -. 56.;
     max_workers;
-    y_max =
-      Float.max (float_of_int max_workers)
-        (List.fold_left Float.max 1. speedups)
-      *. 1.1;
+    y_max;
   }
 
 let x_of f w =
@@ -119,9 +196,6 @@ let x_of f w =
     +. (f.plot_w *. float_of_int (w - 1) /. float_of_int (f.max_workers - 1))
 
 let y_of f s = f.top +. f.plot_h -. (f.plot_h *. s /. f.y_max)
-
-(* the legend's column, right of the plot *)
-let legend_x f = f.left +. f.plot_w +. 24.
 
 let palette =
   [|
@@ -140,8 +214,7 @@ let palette =
 let colour i = palette.(i mod Array.length palette)
 
 (* the opening tag, the light and dark styles, the title and the caption *)
-let heading b f ~caption =
-  let { width; height; left; _ } = f in
+let heading b ~width ~height ~caption =
   let add fmt = Printf.bprintf b fmt in
   add
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" \
@@ -159,17 +232,19 @@ let heading b f ~caption =
      </style>\n";
   add "<rect class=\"bg\" width=\"100%%\" height=\"100%%\"/>\n";
   add
-    "<text class=\"ink\" x=\"%.0f\" y=\"24\" font-size=\"16\" \
-     font-weight=\"600\">Speedup against workers</text>\n"
-    left;
-  add "<text class=\"ink\" x=\"%.0f\" y=\"42\" font-size=\"12\">%s</text>\n"
-    left caption
+    "<text class=\"ink\" x=\"64\" y=\"24\" font-size=\"16\" \
+     font-weight=\"600\">Speedup against workers</text>\n";
+  add "<text class=\"ink\" x=\"64\" y=\"42\" font-size=\"12\">%s</text>\n"
+    caption
 
-(* the grid, the ticks, the axes and their titles, and the ideal line *)
-let axes b f =
-  let { height; left; top; plot_w; plot_h; max_workers; y_max; _ } = f in
+(* a panel's title, grid, ticks, axes and their titles, and the ideal line *)
+let axes b f ~title =
+  let { left; top; plot_w; plot_h; max_workers; y_max } = f in
   let x = x_of f and y = y_of f in
   let add fmt = Printf.bprintf b fmt in
+  add
+    "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-weight=\"600\">%s</text>\n"
+    left (top -. 10.) title;
   (* grid and ticks: every worker count, and about five speedup steps *)
   let step = Float.max 0.5 (Float.round (y_max /. 5.)) in
   let rec y_ticks s =
@@ -186,14 +261,14 @@ let axes b f =
       y_ticks (s +. step))
   in
   y_ticks 0.;
-  let x_step = max 1 (max_workers / 12) in
+  let x_step = max 1 (max_workers / 8) in
   for w = 1 to max_workers do
     if (w - 1) mod x_step = 0 || w = max_workers then
       add
         "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" \
          text-anchor=\"middle\">%d</text>\n"
         (x w)
-        (top +. plot_h +. 20.)
+        (top +. plot_h +. 18.)
         w
   done;
   add "<line class=\"line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
@@ -201,128 +276,183 @@ let axes b f =
   add "<line class=\"line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
     left top left (top +. plot_h);
   add
-    "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">workers \
-     (domains, processes or ranks)</text>\n"
+    "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" \
+     font-size=\"12\">workers (domains, processes or ranks)</text>\n"
     (left +. (plot_w /. 2.))
-    (height -. 18.);
+    (top +. plot_h +. 36.);
   add
-    "<text class=\"ink\" transform=\"translate(18 %.1f) rotate(-90)\" \
-     text-anchor=\"middle\">speedup (sequential time / time)</text>\n"
+    "<text class=\"ink\" transform=\"translate(%.1f %.1f) rotate(-90)\" \
+     text-anchor=\"middle\" font-size=\"12\">speedup (sequential time / \
+     time)</text>\n"
+    (left -. 44.)
     (top +. (plot_h /. 2.));
   (* the ideal: n workers, n times faster *)
   add
     "<line class=\"ideal\" stroke-dasharray=\"6 4\" x1=\"%.1f\" y1=\"%.1f\" \
      x2=\"%.1f\" y2=\"%.1f\"><title>ideal: linear speedup</title></line>\n"
     (x 1) (y 1.) (x max_workers)
-    (y (float_of_int max_workers));
-  let legend_x = legend_x f in
-  add
-    "<line class=\"ideal\" stroke-dasharray=\"6 4\" x1=\"%.1f\" y1=\"%.1f\" \
-     x2=\"%.1f\" y2=\"%.1f\"/>\n"
-    legend_x (top +. 6.) (legend_x +. 22.) (top +. 6.);
-  add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">ideal (linear)</text>\n"
-    (legend_x +. 30.) (top +. 10.)
+    (y (float_of_int max_workers))
 
-(* one approach: its line, its points (a cross for a wrong answer, a tooltip
-   each) and its legend entry, the [i]th *)
-let series b f ~sequential ~rows i approach =
-  let { top; _ } = f in
-  let legend_x = legend_x f in
+(* one approach on one panel: its line and its points (a cross for a wrong
+   answer, a tooltip each), in the approach's colour [i] *)
+let series b f baselines ~rows ~workload i approach =
   let x = x_of f and y = y_of f in
   let add fmt = Printf.bprintf b fmt in
+  let drawn =
+    timed
+      (List.filter
+         (fun r -> r.approach = approach && r.workload = workload)
+         rows)
+  in
+  let point (r, t) = (x r.workers, y (speedup baselines r t)) in
+  (* an approach that did not run this workload has no line on its panel *)
+  if drawn <> [] then (
+    add "<g class=\"series\" data-approach=\"%s\" data-workload=\"%s\">\n"
+      approach workload;
+    add
+      "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" \
+       points=\"%s\"/>\n"
+      (colour i)
+      (String.concat " "
+         (List.map
+            (fun p ->
+              let px, py = point p in
+              Printf.sprintf "%.1f,%.1f" px py)
+            drawn));
+    List.iter
+      (fun ((r, t) as p) ->
+        let px, py = point p in
+        let tip =
+          Printf.sprintf
+            "%s, %s, %d worker%s: %.3f s, speedup %.2fx, efficiency %.0f%%%s"
+            workload approach r.workers
+            (if r.workers = 1 then "" else "s")
+            t (speedup baselines r t) (efficiency baselines r t)
+            (if correct r then "" else ", WRONG ANSWER")
+        in
+        if correct r then
+          add
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" \
+             fill=\"%s\"><title>%s</title></circle>\n"
+            px py (colour i) tip
+        else
+          add
+            "<path class=\"line wrong\" stroke-width=\"3\" d=\"M%.1f %.1fl10 \
+             10m0 -10l-10 10\"><title>%s</title></path>\n"
+            (px -. 5.) (py -. 5.) tip)
+      drawn;
+    add "</g>\n")
+
+(* the legend, right of the panels: each approach's colour, and its speedup
+   at the most workers on each workload *)
+let legend b ~x baselines rows i approach =
+  let add fmt = Printf.bprintf b fmt in
   let mine = List.filter (fun r -> r.approach = approach) rows in
-  let drawn = timed mine in
-  let points =
-    String.concat " "
-      (List.map
-         (fun (r, t) ->
-           Printf.sprintf "%.1f,%.1f" (x r.workers) (y (speedup ~sequential t)))
-         drawn)
-  in
-  add "<g class=\"series\" data-approach=\"%s\">\n" approach;
-  add
-    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" points=\"%s\"/>\n"
-    (colour i) points;
-  List.iter
-    (fun (r, t) ->
-      let px = x r.workers and py = y (speedup ~sequential t) in
-      let tip =
-        Printf.sprintf
-          "%s, %d worker%s: %.3f s, speedup %.2fx, efficiency %.0f%%%s" approach
-          r.workers
-          (if r.workers = 1 then "" else "s")
-          t (speedup ~sequential t)
-          (efficiency ~sequential r t)
-          (if correct r then "" else ", WRONG ANSWER")
-      in
-      if correct r then
-        add
-          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" \
-           fill=\"%s\"><title>%s</title></circle>\n"
-          px py (colour i) tip
-      else
-        add
-          "<path class=\"line wrong\" stroke-width=\"3\" d=\"M%.1f %.1fl10 \
-           10m0 -10l-10 10\"><title>%s</title></path>\n"
-          (px -. 5.) (py -. 5.) tip)
-    drawn;
-  add "</g>\n";
-  (* the legend: the speedup and efficiency at the most workers *)
-  let ly = top +. 34. +. (32. *. float_of_int i) in
-  let last = List.nth_opt (List.rev drawn) 0 in
   let wrong = List.exists (fun r -> not (correct r)) mine in
-  let summary =
-    match last with
-    | None -> "failed"
-    | Some (r, t) ->
-        Printf.sprintf "%.2fx at %d, %.0f%%" (speedup ~sequential t) r.workers
-          (efficiency ~sequential r t)
+  let y = header_h +. 28. +. (28. *. float_of_int i) in
+  let at_most =
+    List.filter_map
+      (fun bl ->
+        match
+          List.rev (timed (List.filter (fun r -> r.workload = bl.name) mine))
+        with
+        | (r, t) :: _ -> Some (Printf.sprintf "%.2fx" (speedup baselines r t))
+        | [] -> None)
+      baselines
   in
-  add "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"4\" fill=\"%s\"/>\n"
-    legend_x (ly -. 6.) (colour i);
-  add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">%s%s</text>\n"
-    (legend_x +. 30.) ly approach
+  add "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"4\" fill=\"%s\"/>\n" x
+    (y -. 6.) (colour i);
+  add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">%s%s</text>\n" (x +. 30.) y
+    approach
     (if wrong then " ✗ wrong" else "");
   add "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n"
-    (legend_x +. 30.) (ly +. 12.) summary
+    (x +. 30.) (y +. 12.)
+    (if at_most = [] then "failed" else String.concat " · " at_most)
 
-let svg ~caption ~sequential ~max_workers rows =
-  (* in the order they ran *)
-  let approaches =
-    List.fold_left
-      (fun seen r ->
-        if List.mem r.approach seen then seen else seen @ [ r.approach ])
-      [] rows
+let svg ~caption ~max_workers ~approaches baselines rows =
+  let count = List.length baselines in
+  let width = (float_of_int (columns count) *. panel_w) +. legend_w in
+  (* as tall as the panels, or the legend if it is longer *)
+  let height =
+    Float.max
+      (header_h +. (float_of_int ((count + 1) / 2) *. panel_h) +. 8.)
+      (header_h +. 48.
+      +. (28. *. float_of_int (List.length approaches))
+      +. (14. *. float_of_int (count + 2)))
   in
-  let f = frame ~sequential ~max_workers rows in
-  let b = Buffer.create 8192 in
-  heading b f ~caption;
-  axes b f;
-  List.iteri (series b f ~sequential ~rows) approaches;
+  (* each panel's speedups up to its highest, and at least the ideal's *)
+  let y_max workload =
+    Float.max (float_of_int max_workers)
+      (List.fold_left
+         (fun m (r, t) -> Float.max m (speedup baselines r t))
+         1.
+         (timed (List.filter (fun r -> r.workload = workload) rows)))
+    *. 1.1
+  in
+  let b = Buffer.create 16384 in
+  heading b ~width ~height ~caption;
+  List.iteri
+    (fun p bl ->
+      let f = frame ~y_max:(y_max bl.name) ~max_workers p in
+      axes b f
+        ~title:(Printf.sprintf "%s (sequential %.3f s)" bl.name bl.seconds);
+      List.iteri (series b f baselines ~rows ~workload:bl.name) approaches)
+    baselines;
+  let x = (float_of_int (columns count) *. panel_w) +. 8. in
+  Printf.bprintf b
+    "<line class=\"ideal\" stroke-dasharray=\"6 4\" x1=\"%.1f\" y1=\"%.1f\" \
+     x2=\"%.1f\" y2=\"%.1f\"/>\n"
+    x (header_h +. 2.) (x +. 22.) (header_h +. 2.);
+  Printf.bprintf b
+    "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\">ideal (linear)</text>\n"
+    (x +. 30.) (header_h +. 6.);
+  List.iteri (legend b ~x baselines rows) approaches;
+  (* what the legend's figures are, one line each so that it fits *)
+  List.iteri
+    (fun k line ->
+      Printf.bprintf b
+        "<text class=\"ink\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>\n"
+        x
+        (header_h +. 36.
+        +. (28. *. float_of_int (List.length approaches))
+        +. (14. *. float_of_int k))
+        line)
+    (Printf.sprintf "the speedups at %d workers," max_workers
+    :: "one per panel, in order:"
+    :: List.map (fun bl -> "· " ^ bl.name) baselines);
   Buffer.add_string b "</svg>\n";
   Buffer.contents b
 
 let usage =
-  "bench [-n SIZE] [-w WORKERS] [-r REPEATS] [--csv | --markdown] [--svg FILE \
-   | --no-svg]"
+  "bench [-n SIZE] [-w WORKERS] [-r REPEATS] [--workload NAME]... [--csv | \
+   --markdown | --json] [--svg FILE | --no-svg]"
+
+let refuse message =
+  Printf.eprintf "bench: %s.\n%s\n" message usage;
+  exit 2
 
 (* Arg keeps the last of a flag given twice, and of two that contradict each
    other: both are refused, before anything runs *)
 let check_flags argv =
   let given flag = List.length (List.filter (String.equal flag) argv) in
-  let refuse message =
-    Printf.eprintf "bench: %s.\n%s\n" message usage;
-    exit 2
-  in
   List.iter
     (fun flag ->
       if given flag > 1 then refuse (flag ^ " is given more than once"))
-    [ "-n"; "-w"; "-r"; "--csv"; "--markdown"; "--svg"; "--no-svg" ];
+    [ "-n"; "-w"; "-r"; "--csv"; "--markdown"; "--json"; "--svg"; "--no-svg" ];
   List.iter
     (fun (a, b) ->
       if given a > 0 && given b > 0 then
         refuse (Printf.sprintf "%s and %s contradict each other" a b))
-    [ ("--csv", "--markdown"); ("--svg", "--no-svg") ]
+    [
+      ("--csv", "--markdown");
+      ("--csv", "--json");
+      ("--markdown", "--json");
+      ("--svg", "--no-svg");
+    ]
+
+(* More workers than this only take longer: past the cores the speedup stops
+   growing, and each count is one more round of every approach *)
+let most_workers () = 4 * Domain.recommended_domain_count ()
 
 (* The chart's file, opened before the benchmark runs: a path that cannot be
    written fails now, not after minutes of measuring *)
@@ -332,26 +462,74 @@ let open_chart file =
     Printf.eprintf "bench: --svg %s: cannot write it: %s\n" file reason;
     exit 2
 
+let names = List.map (fun (w : Workloads.t) -> w.name) Workloads.all
+
+(* each --workload, once, in the order given; collatz, the starters' own, by
+   default *)
+let add_workload chosen = function
+  | "all" -> chosen := names
+  | name when List.mem name names ->
+      if not (List.mem name !chosen) then chosen := !chosen @ [ name ]
+  | name ->
+      raise
+        (Arg.Bad
+           (Printf.sprintf "--workload %s: no such workload (%s, or all)" name
+              (String.concat ", " names)))
+
+(* one approach on one workload at 1..max_workers, a row for each count *)
+let measure_approach ~workload ~n ~repeats ~max_workers ~expected (approach, how)
+    =
+  List.init max_workers (fun i -> i + 1)
+  |> List.filter_map (fun workers ->
+      let row outcome =
+        Some { workload = workload.Workloads.name; approach; workers; outcome }
+      in
+      match All_approaches.run how ~workers ~workload ~n ~repeats with
+      | answer, seconds -> row (Timed { seconds; correct = answer = expected })
+      | exception Invalid_argument reason ->
+          (* this many did not run: no row, rather than a wrong one *)
+          Printf.eprintf "%s, %s: %d workers refused: %s\n%!" workload.name
+            approach workers reason;
+          None
+      | exception (Failure reason | Sys_error reason) ->
+          prerr_endline (approach ^ ": " ^ reason);
+          row (Failed reason)
+      | exception Unix.Unix_error (e, call, _) ->
+          (* a fork or spawn refused (EAGAIN under a process limit): this
+             run's row says so, and the table is still printed *)
+          let reason = call ^ ": " ^ Unix.error_message e in
+          prerr_endline (approach ^ ": " ^ reason);
+          row (Failed reason))
+
 let () =
   check_flags (List.tl (Array.to_list Sys.argv));
   let n = ref Workload.default_size in
   let max_workers = ref (Domain.recommended_domain_count ()) in
   let repeats = ref Workload.default_repeats in
+  let chosen = ref [] in
   let format = ref `Text in
   let chart = ref (Some "speedup.svg") in
   Arg.parse
     [
-      ("-n", Flag.count "-n" n, "SIZE  sum Collatz steps over 1..SIZE");
+      ("-n", Flag.count "-n" n, "SIZE  the size of every workload");
       ( "-w",
         Flag.count "-w" max_workers,
-        Printf.sprintf "WORKERS  run each approach on 1..WORKERS (default %d)"
-          !max_workers );
+        Printf.sprintf
+          "WORKERS  run each approach on 1..WORKERS (default %d, at most %d)"
+          !max_workers (most_workers ()) );
       ( "-r",
         Flag.count "-r" repeats,
         Printf.sprintf "REPEATS  keep the fastest of REPEATS runs (default %d)"
           !repeats );
+      ( "--workload",
+        Arg.String (add_workload chosen),
+        Printf.sprintf "NAME  run this workload (%s, or all; default collatz)"
+          (String.concat ", " names) );
       ("--csv", Arg.Unit (fun () -> format := `Csv), " print CSV");
       ("--markdown", Arg.Unit (fun () -> format := `Markdown), " print Markdown");
+      ( "--json",
+        Arg.Unit (fun () -> format := `Json),
+        " print multicore-bench's JSON (current-bench)" );
       ( "--svg",
         Arg.String
           (fun file ->
@@ -364,50 +542,70 @@ let () =
     ]
     (fun arg -> raise (Arg.Bad ("unexpected argument " ^ arg)))
     usage;
+  if !max_workers > most_workers () then
+    refuse
+      (Printf.sprintf
+         "-w %d: at most %d here (4 x the %d cores \
+          Domain.recommended_domain_count () reports): more would only take \
+          longer"
+         !max_workers (most_workers ())
+         (Domain.recommended_domain_count ()));
+  let workloads =
+    List.map
+      (fun name -> Option.get (Workloads.find name))
+      (if !chosen = [] then [ "collatz" ] else !chosen)
+  in
   let chart = Option.map (fun file -> (file, open_chart file)) !chart in
-  let expected, sequential =
-    (* timed as the approaches are: a warm-up, then the fastest of -r runs *)
-    ignore (Workload.sequential !n);
-    Workload.fastest !repeats (fun () -> Workload.sequential !n)
+  let n = !n and repeats = !repeats and max_workers = !max_workers in
+  let baseline (workload : Workloads.t) =
+    (* the sequential run is timed as the approaches are: its inputs built
+       first, a warm-up, then the fastest of -r runs *)
+    let job = workload.prepare ~n in
+    ignore (Workloads.sequential job);
+    let answer, seconds =
+      Workload.fastest repeats (fun () -> Workloads.sequential job)
+    in
+    { name = workload.name; answer; seconds }
   in
-  let baseline =
-    {
-      approach = "sequential";
-      workers = 1;
-      outcome = Timed { seconds = sequential; correct = true };
-    }
-  in
+  let baselines = List.map baseline workloads in
+  (* each approach on every workload before the next approach: the fork-based
+     ones must be done before the first domain is spawned *)
   let rows =
     List.concat_map
-      (fun (approach, how) ->
-        List.init !max_workers (fun i -> i + 1)
-        |> List.filter_map (fun workers ->
-            match All_approaches.run how ~workers ~n:!n ~repeats:!repeats with
-            | answer, seconds ->
-                Some
-                  {
-                    approach;
-                    workers;
-                    outcome = Timed { seconds; correct = answer = expected };
-                  }
-            | exception Invalid_argument reason ->
-                (* this many did not run: no row, rather than a wrong one *)
-                Printf.eprintf "%s: %d workers refused: %s\n%!" approach workers
-                  reason;
-                None
-            | exception (Failure reason | Sys_error reason) ->
-                prerr_endline (approach ^ ": " ^ reason);
-                Some { approach; workers; outcome = Failed reason }
-            | exception Unix.Unix_error (e, call, _) ->
-                (* a fork or spawn refused (EAGAIN under a process limit):
-                   this run's row says so, and the table is still printed *)
-                let reason = call ^ ": " ^ Unix.error_message e in
-                prerr_endline (approach ^ ": " ^ reason);
-                Some { approach; workers; outcome = Failed reason }))
+      (fun approach ->
+        List.concat
+          (List.map2
+             (fun workload b ->
+               measure_approach ~workload ~n ~repeats ~max_workers
+                 ~expected:b.answer approach)
+             workloads baselines))
       All_approaches.all
   in
+  let sequential_rows =
+    List.map
+      (fun b ->
+        {
+          workload = b.name;
+          approach = "sequential";
+          workers = 1;
+          outcome = Timed { seconds = b.seconds; correct = true };
+        })
+      baselines
+  in
+  let all_rows =
+    List.concat_map
+      (fun b ->
+        List.filter (fun r -> r.workload = b.name) (sequential_rows @ rows))
+      baselines
+  in
   if !format = `Text then (
-    Printf.printf "workload: Collatz steps of 1..%d = %d\n" !n expected;
+    List.iter2
+      (fun (w : Workloads.t) b ->
+        Printf.printf "workload %s: %s; n = %d; answer %d\n" w.name w.about n
+          b.answer)
+      workloads baselines;
+    print_endline
+      "timing: each run is one call, from inputs in memory to the answer";
     List.iter
       (fun (key, how) ->
         Printf.printf "  %s: %s\n" key
@@ -417,7 +615,9 @@ let () =
               "a program of its own, timed by itself: "
               ^ String.concat " " command))
       All_approaches.all);
-  print_rows !format ~sequential (baseline :: rows);
+  (match !format with
+  | `Json -> print_string (json baselines rows)
+  | (`Text | `Csv | `Markdown) as format -> print_rows format baselines all_rows);
   Option.iter
     (fun (file, oc) ->
       let date =
@@ -426,17 +626,15 @@ let () =
           t.tm_mday
       in
       let caption =
-        Printf.sprintf
-          "Collatz steps of 1..%d, fastest of %d run%s, %d cores, %s" !n
-          !repeats
-          (if !repeats = 1 then "" else "s")
+        Printf.sprintf "n = %d, fastest of %d run%s, %d cores, %s" n repeats
+          (if repeats = 1 then "" else "s")
           (Domain.recommended_domain_count ())
           date
       in
+      let approaches = List.map fst All_approaches.all in
       (* a full disk shows when the data is flushed, at the close *)
       (try
-         output_string oc
-           (svg ~caption ~sequential ~max_workers:!max_workers rows);
+         output_string oc (svg ~caption ~max_workers ~approaches baselines rows);
          Out_channel.close oc
        with Sys_error reason ->
          Printf.eprintf "bench: writing the chart to %s failed: %s\n" file

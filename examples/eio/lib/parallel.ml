@@ -21,3 +21,11 @@ let sum pool ~n =
       Eio.Executor_pool.submit_exn pool ~weight:1.0 (fun () ->
           Workload.sum_range ~lo ~hi))
   |> List.fold_left ( + ) 0
+
+(* One job per input: the fibers submit them all, and wait for their results
+   in order. *)
+let map_reduce pool ~work ~combine init inputs =
+  inputs
+  |> Eio.Fiber.List.map (fun input ->
+      Eio.Executor_pool.submit_exn pool ~weight:1.0 (fun () -> work input))
+  |> List.fold_left combine init

@@ -82,7 +82,15 @@ let () =
         (fun n ->
           let expected = Workload.sequential n in
           let got = Parallel.sum pool ~n in
-          if got <> expected then fail "n=%d: %d <> %d" n got expected)
+          if got <> expected then fail "n=%d: %d <> %d" n got expected;
+          let mapped =
+            Parallel.map_reduce pool
+              ~work:(fun (lo, hi) -> Workload.sum_range ~lo ~hi)
+              ~combine:( + ) 0
+              (Workload.chunks ~n ~count:37)
+          in
+          if mapped <> expected then
+            fail "map_reduce n=%d: %d <> %d" n mapped expected)
         [ 1; 7; 100_000 ]);
   print_endline
     "a client that never read and an endless line were cut off; 20 clients got \

@@ -11,7 +11,10 @@
    blocking on the result ([Fut.wait_block_exn], safe from outside the pool).
    [fork_join_sum]: [Moonpool_forkjoin.both] halves the chunks recursively;
    it needs the pool's effect handler, so it starts inside a task of the
-   pool. *)
+   pool.
+
+   [map_reduce] gives any work the same treatment as [sum]'s chunks: one
+   future per input, so each input is a task the pool's workers steal. *)
 
 open Moonpool
 
@@ -32,6 +35,11 @@ let sum { pool; workers } ~n =
   |> Array.map (fun (lo, hi) ->
       Fut.spawn ~on:pool (fun () -> Workload.sum_range ~lo ~hi))
   |> Fut.join_array |> Fut.wait_block_exn |> Array.fold_left ( + ) 0
+
+let map_reduce { pool; _ } ~work ~combine init inputs =
+  List.map (fun input -> Fut.spawn ~on:pool (fun () -> work input)) inputs
+  |> Fut.join_list |> Fut.wait_block_exn
+  |> List.fold_left combine init
 
 let fork_join_sum { pool; workers } ~n =
   let chunks = chunks ~workers ~n in

@@ -28,8 +28,18 @@ let () =
               (fun n ->
                 check
                   (Printf.sprintf "n=%d workers=%d" n workers)
-                  (Workload.sequential n) (Parallel.sum pool ~n))
-              [ 1; 2; 7; 1000; 100_000 ])
+                  (Workload.sequential n) (Parallel.sum pool ~n);
+                (* any work over any inputs, here the same sum in 37 pieces *)
+                check
+                  (Printf.sprintf "map_reduce n=%d workers=%d" n workers)
+                  (Workload.sequential n)
+                  (Parallel.map_reduce pool
+                     ~work:(fun (lo, hi) -> Workload.sum_range ~lo ~hi)
+                     ~combine:( + ) 0
+                     (Workload.chunks ~n ~count:37)))
+              [ 1; 2; 7; 1000; 100_000 ];
+            check "map_reduce of no inputs" 5
+              (Parallel.map_reduce pool ~work:Fun.id ~combine:( + ) 5 []))
       with
       | () -> ()
       | exception Invalid_argument reason

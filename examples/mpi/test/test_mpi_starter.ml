@@ -25,6 +25,16 @@ let () =
         [ 1; 2; 3; 7; 16 ])
     [ 1; 10; 1000; 100_000 ];
   check "Parallel.sum" (Workload.sequential 100_000) (Parallel.sum ~n:100_000);
+  (let inputs = Workload.chunks ~n:100_000 ~count:37 in
+   let total =
+     Parallel.map_reduce
+       ~work:(fun (lo, hi) -> Workload.sum_range ~lo ~hi)
+       ~combine:( + ) 0 inputs
+   in
+   if Parallel.rank () = 0 then
+     check "Parallel.map_reduce" (Workload.sequential 100_000) total);
   if Parallel.rank () = 0 then
-    Printf.printf "the shares add up on 1 to 16 ranks; the sum is right on %d\n"
+    Printf.printf
+      "the shares add up on 1 to 16 ranks; the sum and map_reduce are right on \
+       %d\n"
       (Parallel.size ())

@@ -31,3 +31,8 @@ let map_results { workers } f inputs =
       | output -> Ok output
       | exception e -> Error (Printexc.to_string e))
     (Parmap.L inputs)
+
+(* the results come back in order, marshalled, and are combined here *)
+let map_reduce { workers } ~work ~combine init inputs =
+  Parmap.parmap ~ncores:workers ~chunksize:1 work (Parmap.L inputs)
+  |> List.fold_left combine init

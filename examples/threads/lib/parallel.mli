@@ -18,3 +18,10 @@ val sum : t -> n:int -> int
     chunks from a shared counter, started and joined by the call. They take
     turns on the runtime lock, so it takes about as long as
     [Workload.sequential n]. *)
+
+val map_reduce :
+  t -> work:('a -> 'b) -> combine:('c -> 'b -> 'c) -> 'c -> 'a list -> 'c
+(** [map_reduce t ~work ~combine init inputs] folds [combine] over [work input]
+    for every input, in order, [work] on [t]'s threads taking the inputs from a
+    shared counter (one at a time on the runtime lock), [combine] here. An
+    exception in [work] is raised here. *)

@@ -33,3 +33,23 @@ let sum { workers } ~n =
   in
   let mine = work 0 in
   List.fold_left (fun acc d -> acc + Domain.join d) mine helpers
+
+(* The same hand-out over any inputs: each result lands in its own slot (one
+   writer per slot, read after [Domain.join]), combined here in order. An
+   exception in [work] is raised here once every domain has stopped. *)
+let map_reduce { workers } ~work ~combine init inputs =
+  let inputs = Array.of_list inputs in
+  let results = Array.make (Array.length inputs) None in
+  let next = Atomic.make 0 in
+  let rec go () =
+    let i = Atomic.fetch_and_add next 1 in
+    if i < Array.length inputs then (
+      results.(i) <- Some (work inputs.(i));
+      go ())
+  in
+  let outcome f = match f () with () -> None | exception e -> Some e in
+  let helpers = List.init (workers - 1) (fun _ -> Domain.spawn go) in
+  let mine = outcome go in
+  let theirs = List.map (fun d -> outcome (fun () -> Domain.join d)) helpers in
+  Option.iter raise (List.find_map Fun.id (mine :: theirs));
+  Array.fold_left (fun acc r -> combine acc (Option.get r)) init results

@@ -17,3 +17,10 @@ val with_workers : workers:int -> (t -> 'a) -> 'a
 val sum : t -> n:int -> int
 (** [sum t ~n] is [Workload.sequential n], computed by [t]'s domains: it spawns
     the other ones and joins them before it returns. *)
+
+val map_reduce :
+  t -> work:('a -> 'b) -> combine:('c -> 'b -> 'c) -> 'c -> 'a list -> 'c
+(** [map_reduce t ~work ~combine init inputs] folds [combine] over [work input]
+    for every input, in order: [t]'s domains take the inputs one at a time and
+    share them and their results (nothing is copied); [combine] runs here. An
+    exception in [work] is raised here after every domain has stopped. *)

@@ -20,6 +20,13 @@ val sum : t -> n:int -> int
 (** [sum t ~n] is [Workload.sequential n], computed with one future per chunk
     ([Fut.spawn], [Fut.join_array]) on [t]'s pool. *)
 
+val map_reduce :
+  t -> work:('a -> 'b) -> combine:('c -> 'b -> 'c) -> 'c -> 'a list -> 'c
+(** [map_reduce t ~work ~combine init inputs] folds [combine] over [work input]
+    for every input, in order: one future per input on [t]'s pool ([Fut.spawn],
+    [Fut.join_list]), sharing inputs and results (nothing is copied); [combine]
+    runs here, once every future is done. *)
+
 val fork_join_sum : t -> n:int -> int
 (** The same answer by recursive fork-join: [Moonpool_forkjoin.both] on the two
     halves of the chunks, inside a task of the pool. *)

@@ -30,3 +30,17 @@ let placement () =
       let ranks = List.filter (String.equal host) hosts in
       Printf.sprintf "%s: %d" host (List.length ranks))
   |> String.concat ", "
+
+(* Rank 0 deals the inputs out round-robin, one bucket per rank; [Mpi.scatter]
+   sends each rank its bucket and [Mpi.gather] brings the results back, both
+   marshalled: nothing is shared between ranks. *)
+let map_reduce ~work ~combine init inputs =
+  let size = size () in
+  let buckets =
+    if rank () = 0 then
+      Array.init size (fun r -> List.filteri (fun i _ -> i mod size = r) inputs)
+    else [||]
+  in
+  let mine = Mpi.scatter buckets 0 Mpi.comm_world in
+  Mpi.gather (List.map work mine) 0 Mpi.comm_world
+  |> Array.fold_left (List.fold_left combine) init

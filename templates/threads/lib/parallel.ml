@@ -32,3 +32,21 @@ let sum { workers } ~n =
   in
   List.init workers (Thread.create work) |> List.iter Thread.join;
   Array.fold_left ( + ) 0 partial
+
+(* The same shared counter over any inputs: each result, or the exception
+   [work] raised, lands in its own slot, read after [Thread.join]. *)
+let map_reduce { workers } ~work ~combine init inputs =
+  let inputs = Array.of_list inputs in
+  let results = Array.make (Array.length inputs) None in
+  let next = Atomic.make 0 in
+  let rec loop () =
+    let i = Atomic.fetch_and_add next 1 in
+    if i < Array.length inputs then (
+      results.(i) <- Some (try Ok (work inputs.(i)) with e -> Error e);
+      loop ())
+  in
+  List.init workers (fun _ -> Thread.create loop ()) |> List.iter Thread.join;
+  Array.fold_left
+    (fun acc r ->
+      match Option.get r with Ok r -> combine acc r | Error e -> raise e)
+    init results
