@@ -24,8 +24,11 @@ const trixie = debianToolchain("trixie");
 // ctypes.foreign, which requires the ctypes-foreign that trixie does not package
 const installed = new Set(
   String(
-    (await trixie.run("for p in $(ocamlfind list 2>/dev/null | cut -d' ' -f1); do ocamlfind query -r \"$p\" >/dev/null 2>&1 && echo \"$p\"; done"))
-      .stdout,
+    (
+      await trixie.run(
+        'for p in $(ocamlfind list 2>/dev/null | cut -d\' \' -f1); do ocamlfind query -r "$p" >/dev/null 2>&1 && echo "$p"; done',
+      )
+    ).stdout,
   ).split("\n"),
 );
 const here = (libraries: string[]) => libraries.every((l) => WITH_OCAML.has(l) || installed.has(l));
