@@ -48,11 +48,15 @@ async function measure({ folder, args, manifest }, extra, times, after) {
 const num = (out, re) => Number(out.match(re)?.[1]);
 
 const cpuRows = [];
+// what a starter measures beside the table (ctypes: its C on one thread and holding the runtime lock)
+const cpuNotes = [];
 for (const example of cpu) cpuRows.push(await cpuRow(example));
 
 async function cpuRow(example) {
   const [out] = (await measure(example, ["-r", String(runs)], 1))?.outs ?? [];
   if (!out) return [example.folder, "did not build here (libraries missing?)", "", "", "", ""];
+  const note = out.match(/^C on one thread: .*$/m)?.[0];
+  if (note) cpuNotes.push(`${example.folder}: ${note}`);
   const seq = num(out, /sequential: \d+ in ([\d.]+) s/);
   const par = num(out, /parallel .*: \d+ in ([\d.]+) s/);
   return [
@@ -195,6 +199,7 @@ console.log(`\nCPU work at the default size, fastest of ${runs} runs (-r ${runs}
 console.log("| template | workers | sequential s | parallel s | speedup | answers agree |");
 console.log("|---|---|---|---|---|---|");
 for (const r of cpuRows) console.log(`| ${r.join(" | ")} |`);
+if (cpuNotes.length) console.log(`\n${cpuNotes.join("\n")}`);
 console.log(`\nEcho servers, ${CLIENTS[1]} concurrent clients x ${CLIENTS[3]} messages: the starter's own run (median of ${runs} runs),`);
 console.log("then this process's clients against its server mode, alone and while rude clients come and go (one run each):\n");
 console.log("| template | own run, s | every echo correct | -serve, s | -serve with rude clients, s | every echo correct |");

@@ -178,7 +178,10 @@ describe("create-ocaml-parallel add", () => {
       expect(snapshot(dir)).toEqual(before);
     };
     await refused(["compare"], "the compare template cannot be added to a project: it is a project of its own");
-    await refused([], /no template given: pass one, e\.g\. add eio\. Those that can be added: async, domains, eio, .*\(compare cannot/);
+    await refused(
+      [],
+      /no template given: pass one, e\.g\. add eio\. Those that can be added: async, ctypes, domains, eio, .*\(compare cannot/,
+    );
     await refused(["eio", "--dir", "_x"], '"_x" cannot be a folder of it: dune skips folders starting with "." or "_"');
     await refused(["eio", "--dir", "../out"], "is not a folder inside the project");
     await refused(["eio", "--dir", "bin"], "bin exists already");

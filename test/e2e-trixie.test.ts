@@ -20,10 +20,16 @@ const WITH_OCAML = new Set(["unix", "threads", "threads.posix", "str", "dynlink"
 const MUST_BUILD = ["domains", "threads", "lwt", "parmap", "parany", "luv", "compare"];
 
 const trixie = debianToolchain("trixie");
+// the packages findlib lists whose requirements are there too: trixie's ctypes lists
+// ctypes.foreign, which requires the ctypes-foreign that trixie does not package
 const installed = new Set(
-  String((await trixie.run("ocamlfind list 2>/dev/null")).stdout)
-    .split("\n")
-    .map((l) => l.split(" ")[0]),
+  String(
+    (
+      await trixie.run(
+        'for p in $(ocamlfind list 2>/dev/null | cut -d\' \' -f1); do ocamlfind query -r "$p" >/dev/null 2>&1 && echo "$p"; done',
+      )
+    ).stdout,
+  ).split("\n"),
 );
 const here = (libraries: string[]) => libraries.every((l) => WITH_OCAML.has(l) || installed.has(l));
 

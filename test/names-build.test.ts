@@ -67,6 +67,7 @@ const refused: [string, string, string | undefined][] = [
   // the generated project's own modules and libraries
   ["echo", "eio", undefined],
   ["blocking", "threads", undefined],
+  ["kernel", "ctypes", undefined],
   ["all-approaches", "compare", undefined],
   ["domains-approach", "compare", undefined],
   ["eio-approach", "compare", undefined],
@@ -79,6 +80,7 @@ const refused: [string, string, string | undefined][] = [
   ["unix", "domains", undefined],
   ["thread", "threads", undefined],
   ["event", "threads", undefined],
+  ["dl", "ctypes", undefined],
   ["list", "domains", undefined],
   ["std_exit", "parmap", undefined],
   ...(hasSources

@@ -41,7 +41,7 @@ describe("project names", () => {
     ["let", /keyword/],
     ["module", /keyword/],
     ["effect", /keyword/],
-    ["unix", /clashes with a module that templates link \(Unix, in async, compare, domains, .*\)/],
+    ["unix", /clashes with a module that templates link \(Unix, in async, compare, ctypes, domains, .*\)/],
     ["domain", /clashes with a module of OCaml's standard library \(Domain\)/],
     ["list", /clashes with a module of OCaml's standard library \(List\)/],
     ["pqueue", /clashes with a module of OCaml's standard library \(Pqueue\)/],
@@ -82,7 +82,8 @@ describe("project names", () => {
       n,
       /clashes with (a module that templates link \([A-Z][a-z_]+, in .*domains-domainslib|the library "[a-z_-]+" that templates depend on \(.*domains-domainslib)/,
     ]),
-    ...["ctypes", "integers"].map((n): [string, RegExp] => [
+    ["ctypes", /clashes with the opam package "ctypes" that templates depend on \(ctypes\)/],
+    ...["integers"].map((n): [string, RegExp] => [
       n,
       /clashes with (a module that templates link \([A-Z][a-z_]+, in .*luv|the library "[a-z_-]+" that templates depend on \(.*luv)/,
     ]),

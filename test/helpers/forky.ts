@@ -123,6 +123,8 @@ export function offlineOpamRepository(root: string, leaveOut: string[] = []): st
     ["parany", "14.0.1", "parany"],
     ["cpu", "2.0.0", "cpu"],
     ["luv", "0.5.14", "luv"],
+    ["ctypes", "0.24.0", "ctypes"],
+    ["ctypes-foreign", "0.24.0", "ctypes.foreign"],
     // built into the chroot from a source folder, when one was given
     ["async", "v0.17.0", "async"],
     ["core", "v0.17.2", "core"],
