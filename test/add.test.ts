@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { placementProblem, scanProject } from "../src/dune/scan.js";
 import { cliPath, exists, outputOf, runCli, snapshot, tempDir } from "./helpers/cli.js";
 import { DUNE_INIT, project } from "./helpers/projects.js";
 
@@ -206,6 +207,39 @@ describe("create-ocaml-parallel add", () => {
       "dune-project cannot be edited safely: package foo has (depends ...) more than once. Nothing was written. Add by hand, to the (depends ...) of package foo in dune-project (leaving out any already there):\n  (ocaml (>= 5.2))\n  (eio_main (>= 1.3))\nthen run this command again",
     );
     expect(snapshot(unsafe)).toEqual(unsafeBefore);
+  });
+
+  it("a folder dune would not build or test is refused, whichever dune file above says so: dirs (globs, \\), data_only_dirs, vendored_dirs, subdir, include_subdirs", () => {
+    const cases: [Record<string, string>, string | undefined][] = [
+      [{ dune: "(dirs bin lib test)\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs :standard \\ parallel)\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs (:standard \\ par*))\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs :standard \\ {x,parallel})\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs bin lib test par?llel)\n" }, undefined],
+      [{ dune: "(dirs :standard \\ parallel_*)\n" }, undefined],
+      [{ dune: "(data_only_dirs para*)\n" }, "dune has (data_only_dirs ... parallel ...), so dune would not build parallel"],
+      [
+        { dune: "(vendored_dirs parallel)\n" },
+        "dune has (vendored_dirs ... parallel ...): dune builds a vendored folder only for what other code uses",
+      ],
+      [{ "parallel/dune": "(vendored_dirs eio)\n" }, "parallel/dune has (vendored_dirs ... eio ...)"],
+      [{ dune: "(subdir parallel (dirs other))\n" }, "parallel/dune or the (subdir ...) in dune has (dirs ...) without eio"],
+      [{ dune: "(subdir parallel (subdir eio (include_subdirs qualified)))\n" }, undefined],
+      [{ "x/dune": "(subdir ../parallel (dirs))\n" }, undefined],
+      [{ dune: "(subdir parallel (data_only_dirs eio))\n" }, "(data_only_dirs ... eio ...)"],
+      [{ dune: "(subdir parallel (vendored_dirs eio))\n" }, "(vendored_dirs ... eio ...)"],
+      [
+        { dune: "(subdir parallel (include_subdirs unqualified))\n" },
+        "(include_subdirs unqualified), so dune would take the new folder's dune files as part of parallel",
+      ],
+      [{ dune: "(include_subdirs no)\n(data_only_dirs node_modules)\n" }, undefined],
+    ];
+    for (const [files, expected] of cases) {
+      const dir = project(files);
+      const problem = placementProblem(scanProject(dir), "parallel/eio");
+      if (expected === undefined) expect(problem, JSON.stringify(files)).toBeUndefined();
+      else expect(problem, JSON.stringify(files)).toContain(expected);
+    }
   });
 
   it("finds the project as dune finds its root: the outermost dune-project above; --into points at one", async () => {
