@@ -199,6 +199,15 @@ describe("create-ocaml-parallel add", () => {
     r = await add(dirs, "eio");
     expect(r.stderr).toContain("dune has (dirs ...) without parallel");
 
+    const old = project({ "dune-project": DUNE_INIT.replace(" (depends ocaml)", " (depends\n  (ocaml (< 5.0)))") });
+    const oldBefore = snapshot(old);
+    r = await add(old, "eio");
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(
+      "package foo depends on (ocaml (< 5.0)), and eio needs (ocaml (>= 5.2)): no version of ocaml is allowed by both, so opam could never install the project. Nothing was written.",
+    );
+    expect(snapshot(old)).toEqual(oldBefore);
+
     const unsafe = project({ "dune-project": DUNE_INIT.replace(" (depends ocaml)", " (depends ocaml)\n (depends dune)") });
     const unsafeBefore = snapshot(unsafe);
     r = await add(unsafe, "eio");

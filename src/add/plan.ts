@@ -6,6 +6,7 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { dependencyNames, findTemplate, loadCatalog, type OpamDependency, type Template, templateId } from "../catalog/catalog.js";
 import { lstatOrUndefined } from "../create/target.js";
+import { Unsatisfiable } from "../dune/constraints.js";
 import { duneDependency, opamDependency } from "../dune/depends.js";
 import { addDuneDependencies, type DuneProject, readDuneProject, UnsafeEdit } from "../dune/dune-project.js";
 import { addOpamDependencies, readOpamDepends } from "../dune/opam-file.js";
@@ -110,7 +111,7 @@ export function planAdd(request: AddRequest, project = inspectProject(request.in
   const pkg = choosePackage(project, request.package, manifest);
   const dir = targetDir(project, request.dir ?? `parallel/${id}`);
   const { names, clashes } = chooseNames(project.scan, pkg, id);
-  const { edits, dependencies, notes } = dependencyEdits(project, pkg, manifest);
+  const { edits, dependencies, notes } = withoutConflict(() => dependencyEdits(project, pkg, manifest), pkg, manifest);
   if (project.scan.unreadable.length)
     notes.push(
       `${project.scan.unreadable.join(", ")}: not read by this tool (dune in OCaml syntax?), so the names defined there were not checked for clashes`,
@@ -132,6 +133,18 @@ function projectFormatter(project: Project): string | undefined {
     return version && version !== OCAMLFORMAT_VERSION ? version : undefined;
   }
   return undefined;
+}
+
+/** `edit`, a constraint of the project's that leaves no version the approach can use said as what it is. */
+function withoutConflict<T>(edit: () => T, pkg: string, m: Template): T {
+  try {
+    return edit();
+  } catch (error) {
+    if (!(error instanceof Unsatisfiable)) throw error;
+    throw new CreateError(
+      `package ${pkg} depends on ${error.theirs}, and ${m.name} needs ${error.ours}: no version of ${error.name} is allowed by both, so opam could never install the project. Nothing was written. Loosen or remove yours (if the project needs ${error.name} that way, ${m.name} cannot join it), then run this again`,
+    );
+  }
 }
 
 /** What the approach needs: the OCaml floor and its opam packages. */
