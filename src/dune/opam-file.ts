@@ -244,7 +244,10 @@ function packagesIn(entry: string, text: string): { name: string; formula?: Form
   const versionUnary = (): Formula => {
     const t = next();
     if (t?.text === "!") return { kind: "not", item: versionUnary() };
-    if (t?.text === "?") return (versionUnary(), unknown);
+    if (t?.text === "?") {
+      versionUnary(); // ?VAR: whether it is defined, not known here
+      return unknown;
+    }
     if (t?.text === "(") {
       const inner = versionFormula();
       if (next()?.text !== ")") refuse();
@@ -258,7 +261,10 @@ function packagesIn(entry: string, text: string): { name: string; formula?: Form
     }
     if (t?.kind === "word" || t?.kind === "string") {
       // a filter comparison (os != "win32") is not known here
-      if (tokens[i]?.kind === "op" && isRelation(tokens[i].text)) return (next(), next(), unknown);
+      if (tokens[i]?.kind === "op" && isRelation(tokens[i].text)) {
+        i += 2;
+        return unknown;
+      }
       return t.kind === "word" ? { kind: "flag", name: t.text } : unknown;
     }
     return refuse();
