@@ -7,7 +7,19 @@ import type { OpamDependency } from "../catalog/catalog.js";
 import { type Formula, providing } from "./constraints.js";
 import { duneDependency } from "./depends.js";
 import { formatDune } from "./format.js";
-import { appendToList, fieldsNamed, fieldValues, insertAt, parseSexp, type Sexp, type SexpList, scalar, values } from "./sexp.js";
+import {
+  appendToList,
+  fieldsNamed,
+  fieldValues,
+  insertAt,
+  lineOf,
+  parseSexp,
+  type Sexp,
+  SexpError,
+  type SexpList,
+  scalar,
+  values,
+} from "./sexp.js";
 
 export interface DunePackage {
   name: string;
@@ -16,6 +28,8 @@ export interface DunePackage {
 
 export interface DuneProject {
   text: string;
+  /** `3.11` from `(lang dune 3.11)` */
+  lang?: string;
   /** dune writes the `.opam` files from the `(package ...)` stanzas */
   generateOpamFiles: boolean;
   packages: DunePackage[];
@@ -27,9 +41,19 @@ export class UnsafeEdit extends Error {}
 /** Parses `dune-project`; a SexpError says where dune itself would fail. */
 export function readDuneProject(text: string): DuneProject {
   const top = parseSexp(text);
+  // dune wants (field ...) lists at the top, and in a package stanza: `#| |#` and `#;` (no comments in dune 3) are refused there
+  for (const stanza of [top, ...fieldsNamed(top, "package").map((p) => values(p.items).slice(1))])
+    for (const n of stanza)
+      if (n.kind === "atom" || n.kind === "string")
+        throw new SexpError(
+          `${text.slice(n.start, n.end)} where dune expects a (field ...) (dune 3 has no #| |# or #; comments)`,
+          lineOf(text, n.start),
+        );
   const generate = fieldValues(top, "generate_opam_files");
+  const lang = fieldValues(top, "lang");
   return {
     text,
+    lang: scalar(lang?.[0]) === "dune" ? scalar(lang?.[1]) : undefined,
     // `(generate_opam_files)` alone means true
     generateOpamFiles: generate !== undefined && scalar(generate[0]) !== "false",
     packages: fieldsNamed(top, "package").flatMap((stanza) => {
