@@ -144,6 +144,10 @@ export function nextCommands(m: Template, tools: Awaited<ReturnType<typeof insta
   if (!tools.opam && tools.dune && compareVersions(tools.dune, DUNE_LANG) >= 0) return build;
   return [
     ...(tools.opam === "uninitialised" ? ["opam init"] : []),
+    // initialised once, but its config is not one opam can read: opam init is not the fix
+    ...(tools.opam === "unreadable"
+      ? [`# opam cannot read ${tools.opamConfig}: restore it, or move its folder aside and run opam init`]
+      : []),
     ...(tools.opam ? [] : ["# install opam first: https://opam.ocaml.org/doc/Install.html"]),
     "opam install . --deps-only --with-test",
     ...build.map((c) => `opam exec -- ${c}`),

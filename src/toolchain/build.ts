@@ -11,7 +11,7 @@ import { atRoot, enclosingDune } from "../dune/workspace.js";
 import { CreateError } from "../errors.js";
 import { shellCommand } from "../shell.js";
 import { DUNE_LANG, NEWEST_OCAML, OCAML_RELEASES, OCAML_RELEASES_DATE } from "../versions.js";
-import { compareVersions, detectTools, onPath, run, type Tools } from "./tools.js";
+import { compareVersions, detectTools, onPath, opamRoot, run, type Tools } from "./tools.js";
 
 export type SwitchMode = "local" | "current";
 
@@ -81,9 +81,16 @@ export function checkSwitchCompiler(version: string, manifest: Template) {
     throw new CreateError(`--ocaml ${version} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`);
 }
 const installOpam = "Install opam (https://opam.ocaml.org/doc/Install.html)";
+/** opam initialised but failing, in its own words: what it said, and which command. */
+const opamFails = ({ opamBroken }: Tools) => `opam fails here (\`${opamBroken?.command}\` says: ${opamBroken?.error})`;
 /** Why the build goes without opam, and what to do first to have it. */
-const withoutOpam = (tools: Tools) => (tools.opam ? "opam is not initialised" : "opam was not found");
-const opamFirst = (tools: Tools) => (tools.opam ? "Run opam init" : installOpam);
+const withoutOpam = (tools: Tools) => (tools.opamBroken ? opamFails(tools) : tools.opam ? "opam is not initialised" : "opam was not found");
+const opamFirst = (tools: Tools) =>
+  tools.opamBroken
+    ? `Repair opam first: it was initialised, so opam init is not the fix; its state in ${opamRoot()} (its config file first) is damaged: restore it, or move that folder aside and run opam init`
+    : tools.opam
+      ? "Run opam init"
+      : installOpam;
 const opamCommands = (dir: string) =>
   `${shellCommand(["cd", dir])} && opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test -y && opam exec -- dune build`;
 
@@ -106,10 +113,12 @@ export function buildMode(tools: Tools, manifest: Template, dir: string, switchM
     throw new CreateError(
       `neither opam nor dune is installed, so the project was written but not built. ${installOpam}, then ${opamCommands(dir)}`,
     );
-  // opam installed but never initialised can do nothing: dune alone may still build, unless opam was asked for
+  // opam installed but never initialised (or failing) can do nothing: dune alone may still build, unless opam was asked for
   if (tools.opam && !tools.opamReady && (switchMode || !tools.dune))
     throw new CreateError(
-      `opam is installed but was never initialised, so the project was written but not built. Run opam init, then ${opamCommands(dir)}`,
+      tools.opamBroken
+        ? `${opamFails(tools)}, so the project was written but not built. ${opamFirst(tools)}; then ${opamCommands(dir)}`
+        : `opam is installed but was never initialised, so the project was written but not built. Run opam init, then ${opamCommands(dir)}`,
     );
   const mode: BuildReport["with"] = !tools.opamReady
     ? "dune"
