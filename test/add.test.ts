@@ -230,7 +230,7 @@ describe("create-ocaml-parallel add", () => {
       [{ dune: "(data_only_dirs para*)\n" }, "dune has (data_only_dirs ... parallel ...), so dune would not build parallel"],
       [
         { dune: "(vendored_dirs parallel)\n" },
-        "dune has (vendored_dirs ... parallel ...): dune builds a vendored folder only for what other code uses",
+        "dune has (vendored_dirs ... parallel ...): dune builds in a vendored folder only what is installed or used elsewhere, and runs no test",
       ],
       [{ "parallel/dune": "(vendored_dirs eio)\n" }, "parallel/dune has (vendored_dirs ... eio ...)"],
       [{ dune: "(subdir parallel (dirs other))\n" }, "parallel/dune or the (subdir ...) in dune has (dirs ...) without eio"],

@@ -97,9 +97,12 @@ describe("dune-project: adding to a package's depends", () => {
       kept: ["(ocaml (and (>= 4.14) (< 5.3)))"],
     });
     expect(judged("(ocaml (or (< 4.0) (>= 5.2.1))) (ocaml (<> 5.2.0))").kept).toEqual(["(ocaml (or (< 4.0) (>= 5.2.1)))"]);
-    // a dependency only for tests, or the docs, is not one of the build: the approach's is added beside it (as dune-release does)
-    expect(judged("(eio_main :with-test) (ocaml :build)")).toEqual({ added: ["(eio_main (>= 1.3))"], kept: ["(ocaml :build)"] });
-    expect(judged("(eio_main (and :with-doc (< 1.0)))").added).toEqual(["(ocaml (>= 5.2))", "(eio_main (>= 1.3))"]);
+    // a dependency only for tests, or the docs, is not one of the build, and dune warns of a package given twice: refused, saying what to write
+    expect(judged("(ocaml :build) (eio_main (>= 1.3))")).toEqual({ added: [], kept: ["(ocaml :build)"] });
+    expect(() => judged("(eio_main :with-test)")).toThrow(
+      "package p's depends has (eio_main :with-test), which does not give eio_main to the build (only to tests or docs), and dune warns of a package given twice. Make it (eio_main (>= 1.3))",
+    );
+    expect(() => judged("(eio_main (and :with-doc (< 1.0)))")).toThrow(UnsafeEdit);
     // quoted names are names (dune reads them); Jane Street's v-versions are ordered as opam orders them
     expect(judged('("eio_main" (>= 1.4)) ("ocaml" (>= 5.3))')).toEqual({
       added: [],
@@ -189,6 +192,16 @@ describe("dune-project: adding to a package's depends", () => {
         const stanza = project.packages.find((p) => p.name === "main_pkg")!.stanza;
         const before = duneNames(text, "main_pkg");
         const other = duneNames(text, "other");
+        // a wanted package there only :with-test: refused (dune warns of a package given twice), saying what to write
+        const entries = duneEntries(text, "main_pkg");
+        const testOnly = (d: (typeof deps)[number]) =>
+          !d.test &&
+          entries.some((e) => e.startsWith(`(${d.name} `)) &&
+          entries.every((e) => e !== d.name && (!e.startsWith(`(${d.name} `) || e.includes(":with-test")));
+        if (deps.some(testOnly)) {
+          expect(() => addDuneDependencies(project, "main_pkg", deps)).toThrow(/only to tests or docs/);
+          return;
+        }
         const edit = addDuneDependencies(project, "main_pkg", deps);
         // nothing outside the stanza changed
         expect(edit.text.slice(0, stanza.start)).toBe(text.slice(0, stanza.start));

@@ -134,6 +134,12 @@ export function addDuneDependencies(project: DuneProject, pkg: string, deps: Opa
       d,
       duneDependency(d),
     );
+    const others = entries.filter((e) => e.name === d.name);
+    // an entry only for tests or docs: dune warns of a package given twice, so the two are to be made one
+    if (!theirs && others.length)
+      throw new UnsafeEdit(
+        `package ${pkg}'s depends has ${others.map((e) => e.text).join(" ")}, which does not give ${d.name} to the build (only to tests or docs), and dune warns of a package given twice. Make it ${duneDependency(d)} (with (and ...) to keep a filter of yours)`,
+      );
     if (!theirs) added.push(d);
     else if ((d.constraints.length || d.test) && theirs.text !== duneDependency(d))
       kept.push({ name: d.name, theirs: theirs.text, ours: duneDependency(d) });

@@ -184,7 +184,7 @@ function atomsIn(items: Sexp[]): string[] {
  * Why dune would not build and test a folder at `dir` (relative to the root, "/"-separated),
  * going by the dune files above it (and their `(subdir ...)` stanzas): `(include_subdirs ...)`
  * makes sub-folders part of the stanza above; `(dirs ...)`, `(data_only_dirs ...)` leave folders
- * out; `(vendored_dirs ...)` builds only what other code needs, and runs no test there.
+ * out; `(vendored_dirs ...)` builds only what is installed or used, and runs no test there.
  */
 export function placementProblem(scan: ProjectScan, dir: string): string | undefined {
   const parts = dir.split("/");
@@ -210,7 +210,7 @@ export function placementProblem(scan: ProjectScan, dir: string): string | undef
     }
     const vendored = fieldValues(items, "vendored_dirs");
     if (vendored && listed(vendored, child, false))
-      return `${file} has (vendored_dirs ... ${child} ...): dune builds a vendored folder only for what other code uses, and runs no test, format check or warning there, so the starter would not be built nor its test run; choose another --dir`;
+      return `${file} has (vendored_dirs ... ${child} ...): dune builds in a vendored folder only what is installed or used elsewhere, and runs no test, format check or warning there, so the approach's test would never run; choose another --dir`;
   }
   return undefined;
 }
