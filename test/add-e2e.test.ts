@@ -47,6 +47,14 @@ function isInsertion(before: string, after: string): boolean {
   return after.length >= before.length && prefix + suffix >= before.length;
 }
 
+/** Writes `files` (relative paths) into `dir`, with their folders. */
+function writeFiles(dir: string, files: Record<string, string>) {
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(join(dir, f, ".."), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+}
+
 /** The project's files, `_build` left out. */
 const files = (dir: string) => Object.fromEntries(Object.entries(snapshot(dir)).filter(([f]) => !f.startsWith("_build/")));
 
@@ -217,10 +225,7 @@ describe.skipIf(missing(byId("eio")).length > 0 || missing(byId("lwt")).length >
       "tests/dune": "(test\n (name test_odd)\n (package odd-core)\n (libraries odd_core))\n",
       "tests/test_odd.ml": 'let () = assert (Odd_core.answer = 42)\nlet () = print_endline "the user\'s own test ran"\n',
     };
-    for (const [f, text] of Object.entries(project)) {
-      mkdirSync(join(outside, f, ".."), { recursive: true });
-      writeFileSync(join(outside, f), text);
-    }
+    writeFiles(outside, project);
     // the .opam files as dune generates them
     const gen = await inForky(`cd ${inside} && (dune build @install --auto-promote >/dev/null 2>&1; dune build @install 2>&1)`);
     expect(gen.exitCode, gen.all).toBe(0);
@@ -257,10 +262,7 @@ describe.skipIf(missing(byId("eio")).length > 0 || missing(byId("lwt")).length >
       "(subdir parallel (data_only_dirs eio))\n",
     ]) {
       const [outside, inside] = await duneInit("add-skipped-");
-      for (const [f, text] of Object.entries({ dune, ...broken })) {
-        mkdirSync(join(outside, f, ".."), { recursive: true });
-        writeFileSync(join(outside, f), text);
-      }
+      writeFiles(outside, { dune, ...broken });
       const built = await inForky(`cd ${inside} && dune build 2>&1 && dune test 2>&1`);
       expect(built.exitCode, `${dune}: ${built.all}`).toBe(0);
       rmSync(join(outside, "parallel/eio"), { recursive: true });
@@ -273,15 +275,12 @@ describe.skipIf(missing(byId("eio")).length > 0 || missing(byId("lwt")).length >
     const [outside, inside] = await duneInit("add-accepted-");
     const crlf = (t: string) => t.replace(/\n/g, "\r\n");
     const layout = {
-      dune: "(dirs :standard \\ node_modules)\n\n(vendored_dirs vendor)\n\n(subdir parallel (dirs :standard \\ junk))\n",
+      dune: "(dirs :standard \\ node_modules)\n\n(vendored_dirs vendor)\n\n(subdir\n parallel\n (dirs :standard \\ junk))\n",
       "node_modules/x/dune": "(rule oops\n",
       "vendor/v/dune": "(library\n (name v))\n",
       "vendor/v/v.ml": "let x = 1\n",
     };
-    for (const [f, text] of Object.entries(layout)) {
-      mkdirSync(join(outside, f, ".."), { recursive: true });
-      writeFileSync(join(outside, f), text);
-    }
+    writeFiles(outside, layout);
     const dp = readFileSync(join(outside, "dune-project"), "utf8").replace(
       " (depends ocaml)",
       " (depends\n  (ocaml\n   (and\n    (>= 4.14)\n    (< 6.0))))",
@@ -322,10 +321,7 @@ build: [
       "bin/dune": "(executable\n (public_name hand)\n (name main))\n",
       "bin/main.ml": 'let () = print_endline "hand made"\n',
     };
-    for (const [f, text] of Object.entries(project)) {
-      mkdirSync(join(outside, f, ".."), { recursive: true });
-      writeFileSync(join(outside, f), text);
-    }
+    writeFiles(outside, project);
     const { after, user } = await addAndCheck(outside, inside, m, [], "dune exec hand");
     expect(user).toContain("hand made");
     expect(after["hand.opam"]).toBe(opam.replace("   # the build system\n", '   # the build system\n  "lwt" {>= "5.7.0"}\n'));

@@ -11,27 +11,20 @@ import { formatDune } from "../src/dune/format.js";
 import { fieldsNamed, parseSexp, values } from "../src/dune/sexp.js";
 import { DUNE_INIT, dep, EIO, isInsertion } from "./helpers/projects.js";
 
-/** The package names of package `pkg`'s depends, read back. */
-function duneNames(text: string, pkg: string): string[] {
+/** The elements of package `pkg`'s depends. */
+function dependsOf(text: string, pkg: string) {
   const stanza = readDuneProject(text).packages.find((p) => p.name === pkg)!.stanza;
   const depends = fieldsNamed(stanza.items, "depends")[0];
-  return depends
-    ? values(depends.items)
-        .slice(1)
-        .map((n) => (n.kind === "list" ? (values(n.items)[0] as { text: string }).text : (n as { text: string }).text))
-    : [];
+  return depends ? values(depends.items).slice(1) : [];
 }
 
+/** The package names of package `pkg`'s depends, read back. */
+const duneNames = (text: string, pkg: string): string[] =>
+  dependsOf(text, pkg).map((n) => (n.kind === "list" ? (values(n.items)[0] as { text: string }).text : (n as { text: string }).text));
+
 /** The entries of package `pkg`'s depends, each on one line. */
-function duneEntries(text: string, pkg: string): string[] {
-  const stanza = readDuneProject(text).packages.find((p) => p.name === pkg)!.stanza;
-  const depends = fieldsNamed(stanza.items, "depends")[0];
-  return depends
-    ? values(depends.items)
-        .slice(1)
-        .map((n) => text.slice(n.start, n.end).replace(/\s+/g, " "))
-    : [];
-}
+const duneEntries = (text: string, pkg: string): string[] =>
+  dependsOf(text, pkg).map((n) => text.slice(n.start, n.end).replace(/\s+/g, " "));
 
 describe("dune-project: adding to a package's depends", () => {
   it("a stanza in dune's layout stays in dune's layout; nothing else changes", () => {

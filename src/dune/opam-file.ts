@@ -183,21 +183,18 @@ function packagesIn(entry: string, text: string): { name: string; formula?: Form
     throw new UnsafeEdit(`depends: has ${text}, which opam does not read`);
   };
   type Found = { name: string; formula?: Formula; guaranteed: boolean; text: string }[];
-  const alternatives = (): Found => {
-    const branches = [conjunction()];
-    while (peek() === "|") {
+  /** `item`s separated by `separator` (`&` or `|`) */
+  const sequence = <T>(separator: string, item: () => T): T[] => {
+    const items = [item()];
+    while (peek() === separator) {
       next();
-      branches.push(conjunction());
+      items.push(item());
     }
-    return branches.length === 1 ? branches[0] : branches.flat().map((p) => ({ ...p, guaranteed: false }));
+    return items;
   };
-  const conjunction = (): Found => {
-    const found = [...single()];
-    while (peek() === "&") {
-      next();
-      found.push(...single());
-    }
-    return found;
+  const alternatives = (): Found => {
+    const branches = sequence("|", () => sequence("&", single).flat());
+    return branches.length === 1 ? branches[0] : branches.flat().map((p) => ({ ...p, guaranteed: false }));
   };
   const single = (): Found => {
     const t = next();
@@ -225,20 +222,11 @@ function packagesIn(entry: string, text: string): { name: string; formula?: Form
   };
   // within { }: `|` over `&` over `!`, relations to versions, filters
   const versionFormula = (): Formula => {
-    const items = [versionAnd()];
-    while (peek() === "|") {
-      next();
-      items.push(versionAnd());
-    }
-    return items.length === 1 ? items[0] : { kind: "or", items };
-  };
-  const versionAnd = (): Formula => {
-    const items = [versionUnary()];
-    while (peek() === "&") {
-      next();
-      items.push(versionUnary());
-    }
-    return items.length === 1 ? items[0] : { kind: "and", items };
+    const either = sequence("|", () => {
+      const all = sequence("&", versionUnary);
+      return all.length === 1 ? all[0] : { kind: "and" as const, items: all };
+    });
+    return either.length === 1 ? either[0] : { kind: "or", items: either };
   };
   const unknown: Formula = { kind: "flag", name: "?" };
   const versionUnary = (): Formula => {
