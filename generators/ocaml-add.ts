@@ -6,6 +6,7 @@
  */
 import type { NodePlopAPI, PromptQuestion } from "node-plop";
 import type { Template } from "../src/catalog/catalog.js";
+import { approachChoices, choiceRows } from "./approach-choices.js";
 
 export interface AddAnswers {
   template: string;
@@ -25,19 +26,14 @@ export interface AddChoices {
 const variantsOf = (templates: Template[], template: string | undefined) => templates.find((m) => m.name === template)?.variants ?? [];
 
 export function registerAddChoices(plop: NodePlopAPI, { templates, packages, known }: AddChoices) {
-  const width = Math.max(...templates.map((m) => m.name.length));
   const prompts: PromptQuestion[] = [];
   if (known.template === undefined)
     prompts.push({
       type: "list",
       name: "template",
       message: "Which approach to add?",
-      pageSize: templates.length,
-      choices: templates.map((m) => ({
-        name: `${m.name.padEnd(width)}  OCaml ≥ ${m.ocaml.padEnd(4)}  ${m.summary}`,
-        value: m.name,
-        short: m.name,
-      })),
+      pageSize: choiceRows(templates),
+      choices: approachChoices(templates),
     });
   if (known.variant === undefined)
     prompts.push({

@@ -142,3 +142,6 @@ export function projectNames(name: string): ProjectNames {
   const library = name.replace(/-/g, "_");
   return { package: name, library, module: library[0].toUpperCase() + library.slice(1) };
 }
+
+/** The authors and maintainers of dune-project when none are given, as `dune init` writes them. */
+export const DEFAULT_AUTHOR = "Author Name <author@example.com>";

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { KINDS, loadCatalog } from "../src/catalog/catalog.js";
 import { cliPath, exists, snapshot } from "./helpers/cli.js";
 import { DUNE_INIT, project } from "./helpers/projects.js";
 import { Terminal } from "./helpers/terminal.js";
@@ -18,7 +19,10 @@ describe("add in a terminal", () => {
       const t = start(dir);
       await t.waitFor(/Which approach to add\?[\s\S]*threads/);
       expect(t.screen()).not.toContain("compare");
-      t.keys("Up", "Enter"); // the list loops: up from the first is the last, threads
+      // grouped by kind as create's list is: threads is the I/O concurrency group's last
+      const grouped = KINDS.flatMap((kind) => loadCatalog().filter((m) => m.kind === kind && m.name !== "compare"));
+      for (let i = 0; i < grouped.findIndex((m) => m.name === "threads"); i++) t.keys("Down");
+      t.keys("Enter");
       await t.waitFor(/Which package gets it/);
       t.keys("Down", "Enter");
       const screen = await t.waitFor(/Add threads to .*\?/);

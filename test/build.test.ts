@@ -157,6 +157,43 @@ describe("--build in the current switch", () => {
   );
 });
 
+describe("AGENTS.md", () => {
+  /** The commands of the ```sh blocks under a heading of AGENTS.md. */
+  const commandsUnder = (agents: string, heading: string) => {
+    const section = agents.slice(agents.indexOf(`## ${heading}`)).split(/\n## /)[0];
+    return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) => block.trim().split("\n"));
+  };
+
+  it(
+    "its commands work as written: the setup into the current switch, every command and the timing; then the setup of a local switch",
+    async () => {
+      const { outside, inside, env } = setting();
+      const made = await runCli([join(outside, "app"), "--template", "domains", "--yes", "--no-git"]);
+      expect(made.exitCode, outputOf(made)).toBe(0);
+      const agents = readFileSync(join(outside, "app/AGENTS.md"), "utf8");
+      const [current, local] = commandsUnder(agents, "Setup");
+      const commands = [...commandsUnder(agents, "Commands"), ...commandsUnder(agents, "Timing")];
+      expect(current).toBe("opam install . --deps-only --with-test");
+      expect(local).toMatch(/^opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes$/);
+      expect(commands).toEqual(
+        expect.arrayContaining(["opam exec -- dune build", "opam exec -- dune test", "opam exec -- dune build @fmt"]),
+      );
+      expect(commands.some((c) => c.includes("--profile release"))).toBe(true);
+      // each command on its own, so that the log says which one failed
+      const run = (list: string[]) => list.map((c) => `echo "== ${c}" && ${c} 2>&1`).join(" && ");
+      const r = await inForky(
+        `${env} && opam switch create main ocaml-system >/dev/null 2>&1 && node ${cli} next-app --template domains --yes --no-git && cd ${inside}/app && ${run([current, ...commands])} && rm -rf _build && ${run([local, "opam exec -- dune build", "opam exec -- dune test"])} && opam switch list`,
+      );
+      expect(r.exitCode, r.all).toBe(0);
+      // the current switch's OCaml (5.4, read from opam's files) meets the floor: Next: installs into it
+      expect(r.stdout).toMatch(/Next:\n {2}cd next-app\n {2}opam install \. --deps-only --with-test\n/);
+      expect(r.all).toContain("results agree: yes");
+      expect(r.all).toMatch(/\/app\b/); // the local switch is listed
+    },
+    slow,
+  );
+});
+
 /** A PATH inside the chroot: a folder linking every tool of /usr/bin but those named. */
 const pathWithout = (inside: string, ...hidden: string[]) =>
   `mkdir -p ${inside}/bin && for f in /usr/bin/*; do case "\${f##*/}" in ${hidden.join("|")}) ;; *) ln -s "$f" ${inside}/bin/ ;; esac; done && export PATH=${inside}/bin`;
@@ -213,7 +250,7 @@ describe("without opam", () => {
       expect(r.all).toContain("opam was not found: building with the dune on PATH (3.");
       expect(r.all).toContain("Built and tested with dune alone (no opam)");
       expect(r.all).toContain("results agree: yes");
-      expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}dune build\n {2}dune test\n {2}dune exec \.\/bin\/main\.exe --\n/);
+      expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}dune build\n {2}dune test\n {2}dune exec \.\/bin\/main\.exe --(\n|$)/);
     },
     slow,
   );
@@ -222,11 +259,11 @@ describe("without opam", () => {
     const cwd = tempDir();
     const r = await runCli(["app", "-t", "domains", "--build"], { cwd, env: { PATH: hostPath() } });
     expect(r.exitCode, outputOf(r)).toBe(1);
-    expect(r.stderr).toMatch(/neither opam nor dune is installed.*Install opam/);
+    expect(r.stderr).toMatch(/neither opam nor dune is installed.*install opam/);
     expect(exists(join(cwd, "app/dune-project"))).toBe(true);
     expect(exists(join(cwd, "app/_build"))).toBe(false);
     expect(nextBlock(r.stdout)).toMatch(
-      /Next:\n {2}cd app\n {2}# install opam first: https:\/\/opam\.ocaml\.org\/doc\/Install\.html\n {2}opam install \. --deps-only --with-test\n/,
+      /Next:\n {2}cd app\n {2}# install opam first: https:\/\/opam\.ocaml\.org\/doc\/Install\.html\n {2}opam init\n {2}opam switch create \. ocaml\.5\.4\.1 --deps-only --with-test --yes\n/,
     );
   });
 
@@ -235,7 +272,7 @@ describe("without opam", () => {
     const folder = "my app $(touch pwned)";
     const r = await runCli([folder, "-t", "domains", "--name", "app", "--build"], { cwd, env: { PATH: hostPath() } });
     expect(r.exitCode, outputOf(r)).toBe(1);
-    expect(r.stderr).toContain(`then cd '${join(cwd, folder)}' && opam switch create .`);
+    expect(r.stderr).toContain(`then run: cd '${join(cwd, folder)}' && opam init && opam switch create .`);
   });
 
   it("names the system package a template needs when it is missing (MPI), with the install command", async () => {
@@ -273,7 +310,7 @@ describe("without opam", () => {
     const r = await runCli(["app", "-t", "parmap", "--build"], { cwd, env: { PATH: hostPath("ocamlc", "dune") } });
     expect(r.exitCode, outputOf(r)).toBe(1);
     expect(r.stderr).toMatch(
-      /dune 2\.9\.\d+ is older than 3\.11, the dune language of the project's dune-project\. The project was written but not built\. Install opam/,
+      /dune 2\.9\.\d+ is older than 3\.11, the dune language of the project's dune-project\. The project was written but not built; install opam/,
     );
     // no step started
     expect(r.stderr).not.toMatch(/^(…|✓|✗) /m);
@@ -316,7 +353,7 @@ describe("opam installed but never initialised", () => {
       expect(r.all).toContain("opam is not initialised: building with the dune on PATH (3.");
       expect(r.all).toContain("Built and tested with dune alone");
       expect(r.all).toContain("results agree: yes");
-      expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}opam init\n {2}opam install \. --deps-only --with-test\n/);
+      expect(nextBlock(r.stdout)).toMatch(/Next:\n {2}cd app\n {2}dune build\n {2}dune test\n/);
       expect(exists(join(outside, "never-initialised"))).toBe(false);
     },
     slow,
@@ -331,14 +368,14 @@ describe("opam installed but never initialised", () => {
       );
       expect(noDune.exitCode, noDune.all).toBe(1);
       expect(noDune.all).toMatch(
-        /opam is installed but was never initialised, so the project was written but not built\. Run opam init, then cd \S*app && opam switch create \./,
+        /opam is installed but was never initialised\. The project was written but not built; run: cd \S*app && opam init && opam switch create \./,
       );
       expect(noDune.all).not.toContain("Opam has not been initialised");
       expect(exists(join(outside, "app/dune-project"))).toBe(true);
       expect(exists(join(outside, "app/_build"))).toBe(false);
       const local = await inForky(`${fresh(inside)} && node ${cli} app2 --template domains --build --switch local --no-git`);
       expect(local.exitCode, local.all).toBe(1);
-      expect(local.all).toMatch(/opam is installed but was never initialised.*Run opam init/);
+      expect(local.all).toMatch(/opam is installed but was never initialised.*run: cd \S*app2 && opam init/);
       expect(exists(join(outside, "app2/dune-project"))).toBe(true);
     },
     slow,

@@ -21,26 +21,41 @@ describe("information", () => {
     expect(r.stdout).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version);
   });
 
-  it("--list shows every template with its summary, OCaml floor and kind", async () => {
+  it("--list shows every template under its kind, with its summary, OCaml floor and system needs, in 80 columns", async () => {
     const r = await runCli(["--list"]);
     expect(r.exitCode, outputOf(r)).toBe(0);
-    const lines = String(r.stdout)
-      .split("\n")
-      .filter((l) => !l.startsWith(" "));
-    expect(lines).toHaveLength(catalog.length);
+    const out = String(r.stdout);
+    for (const line of out.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
+    // a template's entry: its first line, and the lines under it (indented further), joined
+    const entries = out.split(/\n(?! {4})/).map((e) => e.replace(/\n +/g, " "));
+    const headings = out.split("\n").filter((l) => /^\S/.test(l));
     for (const m of catalog) {
-      const line = lines.find((l) => l.startsWith(`${m.name} `));
-      expect(line, m.name).toContain(m.summary);
-      expect(line).toContain(`OCaml ≥ ${m.ocaml}`);
-      expect(line).toContain(m.kind);
+      const entry = entries.find((e) => e.startsWith(`  ${m.name} `));
+      expect(entry, m.name).toContain(m.summary);
+      expect(entry).toContain(`OCaml ≥ ${m.ocaml}`);
+      // under its kind's heading
+      const heading = headings.filter((h) => /^[A-Z].*\(/.test(h) && out.indexOf(h) < out.indexOf(`  ${m.name} `)).at(-1);
+      expect(heading, m.name).toContain(`(${m.kind})`);
     }
   });
 
   it("--list shows each variant under its template", async () => {
     const r = await runCli(["--list"]);
+    const joined = String(r.stdout).replace(/\n +/g, " ");
     for (const m of catalog)
       for (const [i, v] of (m.variants ?? []).entries())
-        expect(r.stdout).toContain(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`);
+        expect(joined).toContain(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}`);
+  });
+
+  it("--help, add --help and --list --all fit 80 columns; --help names every template", async () => {
+    const help = String((await runCli(["--help"])).stdout);
+    for (const line of help.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
+    const named = help.slice(help.indexOf("Templates:"), help.indexOf("\n\n", help.indexOf("Templates:"))).replace(/\s+/g, " ");
+    for (const m of catalog) expect(named).toMatch(new RegExp(`[ ,]${m.name}(,|$)`));
+    const all = String((await runCli(["--list", "--all"])).stdout);
+    for (const line of all.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
+    const add = String((await runCli(["add", "--help"])).stdout);
+    for (const line of add.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(80);
   });
 
   it("--list --json gives the manifests, with the command that runs each starter", async () => {
@@ -132,7 +147,11 @@ describe("writing a project", () => {
     const r = await runCli(["my-app", "--template", "domains", "--yes"], { cwd });
     expect(r.exitCode, outputOf(r)).toBe(0);
     expect(r.stdout).toContain("cd my-app");
-    expect(r.stdout).toContain("opam install . --deps-only --with-test");
+    // what was done, then the one recipe (here: the PATH of the test, whatever it has)
+    expect(r.stdout).toMatch(/Wrote the domains project my-app \(\d+ files\)/);
+    expect(r.stdout).toContain("  AGENTS.md: the same commands, for coding agents");
+    expect(r.stdout).toContain("  git init: a new repository, nothing committed yet");
+    expect(r.stdout).toMatch(/opam (install \.|switch create \.) .*--deps-only --with-test|\n {2}dune build\n/);
     expect(tree(join(cwd, "my-app"))).toEqual(
       expect.arrayContaining([
         "dune-project",
@@ -256,6 +275,61 @@ describe("writing a project", () => {
       expect(readdirSync(cwd)).toEqual([directory.replace(/^\.\//, "")]);
     },
   );
+
+  it.each([
+    ["domains", "--variant", "domainslib", "--author", "Zoë O'Neil <z@example.com>"],
+    ["compare", "--approaches", "parmap,threads"],
+    ["eio"],
+  ])("the README's command makes the same project again: %s", async (template, ...flags) => {
+    const cwd = tempDir();
+    const r = await runCli(["first", "--template", template, ...flags, "--name", "my-proj", "--yes", "--no-git"], { cwd });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    const readme = readFileSync(join(cwd, "first/README.md"), "utf8");
+    const command = /```sh\n(npm create ocaml-parallel@[\d.]+ -- .*)\n```/.exec(readme)![1];
+    expect(
+      command.startsWith(`npm create ocaml-parallel@${JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).version} -- `),
+    ).toBe(true);
+    // the words as sh reads them, given to this CLI in another folder
+    const words = (await execa("sh", ["-c", `printf '%s\\n' ${command.split(" -- ")[1]}`])).stdout.split("\n");
+    const again = await runCli([...words, "--no-git"], { cwd: tempDir() });
+    expect(again.exitCode, outputOf(again)).toBe(0);
+    const made = join(String(again.stdout).match(/ to (\S+)\n/)![1]);
+    expect(snapshot(made)).toEqual(snapshot(join(cwd, "first")));
+    // AGENTS.md records it too
+    expect(readFileSync(join(made, "AGENTS.md"), "utf8")).toContain(`This project was made by \`${command}\`.`);
+  });
+
+  it.each([
+    ["domains", "5.1.1", /\n {2}opam install \. --deps-only --with-test\n/],
+    ["domains", "system 5.4.1", /\n {2}opam install \. --deps-only --with-test\n/],
+    ["eio", "5.1.1", /\n {2}opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes\n/],
+    ["domains", undefined, /\n {2}opam switch create \. ocaml\.[\d.]+ --deps-only --with-test --yes\n/],
+  ])("Next: with opam ready: %s, the current switch's OCaml %s (from opam's files)", async (template, ocaml, next) => {
+    // an opam that answers nothing (Next: never runs it), and a root as opam init and opam switch create leave it
+    const bin = tempDir("cop-bin-");
+    writeFileSync(join(bin, "opam"), "#!/bin/sh\nexit 1\n");
+    chmodSync(join(bin, "opam"), 0o755);
+    const root = tempDir("cop-opamroot-");
+    writeFileSync(join(root, "config"), 'opam-version: "2.0"\nrepositories: "default"\ninstalled-switches: "main"\nswitch: "main"\n');
+    if (ocaml) {
+      mkdirSync(join(root, "main/.opam-switch"), { recursive: true });
+      // as opam switch create main 5.1.1 leaves it; and main ocaml-system, which installs no ocaml package
+      const [, system, version] = /^(system )?(.*)$/.exec(ocaml)!;
+      const installed = system ? [`ocaml-system.${version}`] : [`ocaml.${version}`, `ocaml-base-compiler.${version}`, "ocaml-config.3"];
+      writeFileSync(
+        join(root, "main/.opam-switch/switch-state"),
+        `opam-version: "2.0"\ncompiler: ["${installed.find((p) => /-(base-compiler|system)\./.test(p))}"]\ninstalled: [${installed.map((p) => `"${p}"`).join(" ")}]\n`,
+      );
+    }
+    const cwd = tempDir();
+    const r = await runCli(["app", "--template", template, "--yes", "--no-git"], {
+      cwd,
+      env: { PATH: `${bin}:/usr/bin:/bin`, OPAMROOT: root },
+    });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(String(r.stdout)).toMatch(next);
+    expect(String(r.stdout)).not.toContain("opam init");
+  });
 
   it('expands a leading ~ that the shell left alone (a quoted "~/app")', async () => {
     const home = tempDir("cop-home-");

@@ -2,8 +2,9 @@
  * Generated projects built, tested, formatted and run against the real
  * libraries, in the Debian forky chroot (OCaml 5.4, dune 3.24, eio, lwt,
  * domainslib, parmap, parany, luv; and, when the toolchain was given a source
- * folder (OCAML_SOURCES), Jane Street v0.17's async and rpc_parallel and ocamlmpi).
- * Without it, those three get every check possible without their libraries.
+ * folder (OCAML_SOURCES), Jane Street v0.17's async and rpc_parallel, ocamlmpi, and
+ * moonpool 0.11 with picos 0.6). Without it, those four get every check possible
+ * without their libraries.
  */
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,7 +29,7 @@ const templates = allTemplates();
 /** These must build here: a chroot that lost one of their libraries fails the run instead of skipping it. */
 const MUST_BUILD = ["domains", "domains-domainslib", "eio", "lwt", "parmap", "parany", "luv", "threads", "compare"];
 /** Their libraries come from a source folder (scripts/forky-toolchain.sh, OCAML_SOURCES): given one, they must build too. */
-const FROM_SOURCES = ["async", "rpc-parallel", "mpi"];
+const FROM_SOURCES = ["async", "rpc-parallel", "mpi", "moonpool"];
 
 // at collection time: which tests run depends on it (the first setup takes minutes)
 const root = forkyRoot();

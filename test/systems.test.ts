@@ -105,10 +105,16 @@ describe("systems.json", () => {
 });
 
 describe("--list --all", () => {
+  /** The listing's lines, each wrapped one joined back (its continuations are indented to the facts' column). */
+  const unwrapped = (stdout: unknown) =>
+    String(stdout)
+      .replace(/\n {30,}/g, " ")
+      .split("\n");
+
   it("shows each system with its status and facts, and its template or the advice", async () => {
     const r = await runCli(["--list", "--all"]);
     expect(r.exitCode, outputOf(r)).toBe(0);
-    const lines = String(r.stdout).split("\n");
+    const lines = unwrapped(r.stdout);
     for (const s of systems) {
       const at = lines.findIndex((l) => l.startsWith(`  ${s.name} `));
       expect(at, s.name).toBeGreaterThan(-1);
@@ -121,7 +127,7 @@ describe("--list --all", () => {
   });
 
   it("the OCaml column reads as bounds for every system: each clause names OCaml once", async () => {
-    const lines = String((await runCli(["--list", "--all"])).stdout).split("\n");
+    const lines = unwrapped((await runCli(["--list", "--all"])).stdout);
     for (const s of systems) {
       const column = lines.find((l) => l.startsWith(`  ${s.name} `))!.split(" | ")[1];
       expect(column, s.name).toBeDefined();

@@ -11,7 +11,7 @@ import { KINDS, type Kind } from "./kinds.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
 import { dictOf, listOf, oneOf, optional, pattern, record, str, strList } from "./validate.js";
 
-export { KINDS, type Kind } from "./kinds.js";
+export { KIND_TEXT, KINDS, type Kind } from "./kinds.js";
 
 /** An opam dependency: `constraints` like `[">= 1.3", "< 2.0"]`; `test` for `{with-test}`. */
 export interface OpamDependency {
@@ -69,6 +69,16 @@ export interface AcrossHosts {
   expect: string;
 }
 
+/**
+ * The starter's batch jobs on a Slurm cluster: its `slurm/` scripts, which its README tells users
+ * to submit with `sbatch SCRIPT` from the project's folder, and test/slurm.test.ts submits so on
+ * a two-node cluster, with `node1`, `node2` and `192.168.1.0/24` replaced by the test cluster's.
+ * `expect`: what each output file must match, one per task of a job array, in task order.
+ */
+export interface OnSlurm {
+  jobs: { script: string; expect: string[] }[];
+}
+
 /** A template's manifest as written: templates/NAME/template.json, checked by parseManifest. */
 export interface Manifest {
   name: string;
@@ -99,12 +109,16 @@ export interface Manifest {
     flags: Record<string, FlagKind>;
     testExpect: string;
     acrossHosts?: AcrossHosts;
+    onSlurm?: OnSlurm;
     serve?: { flag: string };
   };
   platforms: { ci: string[]; notes: string };
   checkedAgainst: { version: string; files: string[] };
-  /** `tests`: what `dune test` checks, in a sentence the generated README prints. */
-  readme: { about: string; scaling: string; caveats: string[]; links: { title: string; url: string }[]; tests: string };
+  /**
+   * `tests`: what `dune test` checks, in a sentence the generated README prints; `slurm`: how to
+   * run it on a Slurm cluster (with `run.onSlurm`).
+   */
+  readme: { about: string; scaling: string; slurm?: string; caveats: string[]; links: { title: string; url: string }[]; tests: string };
   /** Flavours of the approach (the first is the default); each replaces the fields it gives. */
   variants?: VariantSpec[];
   /** Files taken from other templates: output path → path under templates/. */
@@ -167,6 +181,7 @@ const checked = record({ version: str, files: strList });
 const readmeText = record({
   about: str,
   scaling: str,
+  slurm: optional(str),
   caveats: strList,
   links: listOf(record({ title: str, url: pattern(/^https:\/\//, "an https URL") })),
   tests: str,
@@ -196,6 +211,7 @@ const validateManifest = record({
     flags: dictOf(oneOf(FLAG_KINDS)),
     testExpect: str,
     acrossHosts: optional(record({ files: dictOf(str), command: str, expect: str })),
+    onSlurm: optional(record({ jobs: listOf(record({ script: str, expect: strList })) })),
     serve: optional(record({ flag: str })),
   }),
   platforms: record({ ci: strList, notes: str }),
@@ -254,17 +270,20 @@ export function parseManifest(text: string, file: string, folder: string): Manif
 
 let cached: Manifest[] | undefined;
 
+/** The templates' names, in the catalog's order, without reading their manifests (for --help). */
+export const templateNames = (dir = templatesDir): string[] =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
+    .map((e) => e.name)
+    .sort();
+
 /** Every approach, in the catalog's order (the folders' names, sorted). */
 export function loadCatalog(dir = templatesDir): Manifest[] {
   if (dir === templatesDir && cached) return cached;
-  const manifests = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
-    .map((e) => e.name)
-    .sort()
-    .map((name) => {
-      const file = join(dir, name, "template.json");
-      return parseManifest(readFileSync(file, "utf8"), file, name);
-    });
+  const manifests = templateNames(dir).map((name) => {
+    const file = join(dir, name, "template.json");
+    return parseManifest(readFileSync(file, "utf8"), file, name);
+  });
   if (dir === templatesDir) cached = manifests;
   return manifests;
 }
@@ -283,6 +302,16 @@ function distance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+const closestOf = <T extends { id: string }>(ids: T[], wanted: string): T =>
+  [...ids].sort((a, b) => distance(wanted, a.id) - distance(wanted, b.id))[0];
+
+/** The template whose name is nearest to `name` (the prompt selects it when a typed name is unknown). */
+export const closestTemplate = (catalog: Manifest[], name: string): string =>
+  closestOf(
+    catalog.map((m) => ({ id: m.name })),
+    name.trim().toLowerCase(),
+  ).id;
 
 /**
  * The manifest called `name`, resolved for `variant` (default: its first) when it
@@ -306,7 +335,7 @@ export function findTemplate(catalog: Manifest[], name: string, variant?: string
     ]);
     const variant = ids.find((t) => t.id === wanted && "of" in t);
     if (variant && "of" in variant) throw new CreateError(`"${name}" is ${variant.of}: pass ${variant.flags}`);
-    const closest = ids.sort((a, b) => distance(wanted, a.id) - distance(wanted, b.id))[0];
+    const closest = closestOf(ids, wanted);
     throw new CreateError(
       `unknown template "${name}". Did you mean ${closest.flags}? Templates: ${catalog.map((m) => m.name).join(", ")} (see --list)`,
     );

@@ -29,21 +29,24 @@ generates the .opam files, else the .opam). Nothing else of your files changes.
 Asks for what is missing when run in a terminal.
 
 Options:
-  -t, --template NAME   the approach (also the first argument); compare cannot be added
-      --variant NAME    a flavour of the approach (domains: stdlib or domainslib)
-      --into DIR        the project to add to (default: the one around the current folder)
-      --dir SUBDIR      where the approach goes in the project (default: parallel/TEMPLATE)
-      --package NAME    the opam package that gets it, when the project has several
-      --dry-run         print the diff of every change, write nothing
-  -y, --yes             never prompt (also without a terminal or with CI set)
-      --json            the result (or the error) as JSON on stdout; never prompts
-  -h, --help            this help
+  -t, --template NAME  the approach (also the first argument); not compare
+      --variant NAME   a flavour of the approach (domains: stdlib or domainslib)
+      --into DIR       the project to add to (default: the one around the
+                       current folder)
+      --dir SUBDIR     where the approach goes (default: parallel/TEMPLATE)
+      --package NAME   the opam package that gets it, when there are several
+      --dry-run        print the diff of every change, write nothing
+  -y, --yes            never prompt (also without a terminal or with CI set)
+      --json           the result (or the error) as JSON on stdout; no prompt
+  -h, --help           this help
 
-Exit codes: 0 done; 1 wrong input or environment, or cancelled; 130 interrupted (Ctrl-C).
+Exit codes: 0 done; 1 wrong input or environment, or cancelled;
+130 interrupted (Ctrl-C).
 
 Examples:
   create-ocaml-parallel add eio
-  create-ocaml-parallel add domains --variant domainslib --package my-lib --dry-run`;
+  create-ocaml-parallel add domains --variant domainslib --package my-lib \\
+    --dry-run`;
 
 function parseArgs(argv: string[]) {
   const { flags: args, positionals } = parseFlags(argv, FLAGS, { command: "add", usage: "add [TEMPLATE]", most: 1 });

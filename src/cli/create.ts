@@ -2,62 +2,102 @@
  * `create`'s command line: its flags and help, the questions a terminal gets,
  * the listing, and what is printed after writing (and building) the project.
  */
-import { readFileSync } from "node:fs";
-import { findTemplate, loadCatalog, runCommand, type Template } from "../catalog/catalog.js";
+
+import type { GeneratorContext } from "../../generators/ocaml-project.js";
+import {
+  closestTemplate,
+  findTemplate,
+  KIND_TEXT,
+  KINDS,
+  loadCatalog,
+  runCommand,
+  type Template,
+  templateNames,
+} from "../catalog/catalog.js";
 import { loadSystems, systemsListing } from "../catalog/systems.js";
-import { type CreateRequest, type CreateResult, create, type Plan, plan, problemWith } from "../create/create.js";
+import {
+  type CreateRequest,
+  type CreateResult,
+  create,
+  occupied,
+  type Plan,
+  packageNameProblem,
+  plan,
+  problemWith,
+} from "../create/create.js";
 import { CreateError } from "../errors.js";
-import { type BuildReport, buildOffer, buildProject, checkSwitchCompiler, type StepResult, type SwitchMode } from "../toolchain/build.js";
+import { packageVersion } from "../package-files.js";
+import {
+  type BuildReport,
+  buildOffer,
+  buildProject,
+  checkSwitchCompiler,
+  type StepResult,
+  type SwitchMode,
+  toolsHere,
+  whyNotHere,
+} from "../toolchain/build.js";
 import { DUNE_LANG } from "../versions.js";
 import { type FlagSpec, parseFlags, spelling } from "./flags.js";
 import type { Progress } from "./main.js";
-import { again, cdFrom, type Out, pathArgument } from "./output.js";
+import { again, cdFrom, commandLines, type Out, pathArgument } from "./output.js";
 import { ask, loadPlop, renderThrough } from "./prompt.js";
-import { canPrompt, forLocale, movesCursor, noPrompt } from "./terminal.js";
+import { canPrompt, fitToWidth, forLocale, movesCursor, noPrompt, settleColour, utf8Locale, wrap } from "./terminal.js";
 
 const FLAGS: FlagSpec = {
   string: ["template", "variant", "approaches", "name", "author", "switch", "ocaml"],
   boolean: ["list", "all", "yes", "force", "git", "build", "run", "dry-run", "json", "help", "version"],
   alias: { t: "template", y: "yes", h: "help", v: "version" },
-  negated: ["git"],
+  negated: ["git", "build"],
 };
 
-const HELP = `Usage: create-ocaml-parallel [DIRECTORY] [TEMPLATE] [options]
+/** The help; `templates` names them (as create-vite's help does). */
+const help = (templates: string[]) => `Usage: create-ocaml-parallel [DIRECTORY] [TEMPLATE] [options]
        create-ocaml-parallel add [TEMPLATE] [options]   (see add --help)
 
 Writes a runnable dune project for one OCaml concurrency, parallelism or
 distribution approach. Asks for what is missing when run in a terminal.
 
-Options:
-  -t, --template NAME   the approach (see --list); also accepted as the 2nd argument
-      --variant NAME    a flavour of the approach, for templates that have them
-                        (domains: stdlib or domainslib; default: the first)
-      --approaches A,B  for the compare template: the approaches it compares
-                        (see --list for them and the default ones)
-      --list            the catalog: name, summary, OCaml floor, kind, system needs
-      --list --all      every OCaml concurrency/parallelism/distribution system we know:
-                        status, latest version, OCaml bounds, platforms, and the
-                        template to use for it
-      --name NAME       opam package name (default: the directory's name, normalised)
-      --author TEXT     authors and maintainers in dune-project
-                        (default: "Author Name <author@example.com>", as dune init)
-  -y, --yes             take the defaults, never prompt (also without a terminal or with CI set)
-      --force           write into a non-empty directory; never overwrites or deletes a file
-      --no-git          do not run git init
-      --build           then install the dependencies with opam, dune build and dune test
-                        (with dune alone when opam is missing); the log is in _build/
-      --switch MODE     with --build: local (an _opam switch in the project) or current
-                        (the active switch; the default when there is one)
-      --ocaml VERSION   the compiler of a new local switch (default: the newest tested)
-      --run             --build, then run the starter
-      --dry-run         print what would be written, write nothing
-      --json            machine-readable result on stdout (never prompts)
-  -h, --help            this help
-  -v, --version         the version
+Templates: ${wrap(templates.join(", "), 80 - "Templates: ".length, "           ").join("\n")}
 
-Exit codes: 0 done; 1 wrong input or environment, or cancelled at a prompt (Esc);
-2 a tool step failed; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM);
-129 hung up (SIGHUP).
+Options:
+  -t, --template NAME  the approach (see --list); or the 2nd argument
+      --variant NAME   a flavour of the approach, for templates that have
+                       them (domains: stdlib or domainslib; default: the first)
+      --approaches A,B for the compare template: the approaches it compares
+                       (see --list for them and the default ones)
+      --list           the catalog: name, OCaml floor, summary, system needs
+      --list --all     every OCaml concurrency/parallelism/distribution
+                       system we know: status, latest version, OCaml bounds,
+                       platforms, and the template to use for it
+      --name NAME      opam package name (default: the directory's name)
+      --author TEXT    authors and maintainers in dune-project
+                       (default: "Author Name <author@example.com>")
+  -y, --yes            take the defaults, never prompt (also without a
+                       terminal or with CI set)
+      --force          write into a non-empty directory; never overwrites
+                       or deletes a file
+      --no-git         do not run git init
+      --build          then install the dependencies with opam, dune build
+                       and dune test (with dune alone when opam is missing);
+                       the log is in _build/
+      --no-build       do not build (and do not ask)
+      --switch MODE    with --build: local (an _opam switch in the project)
+                       or current (the active switch; the default if any)
+      --ocaml VERSION  the compiler of a new local switch (default: the
+                       newest tested)
+      --run            --build, then run the starter
+      --dry-run        print what would be written, write nothing
+      --json           machine-readable result on stdout (never prompts)
+  -h, --help           this help
+  -v, --version        the version
+
+When the flags answer every question (directory, template, its variant or
+approaches, --build or --no-build), nothing is asked.
+
+Exit codes: 0 done; 1 wrong input or environment, or cancelled at a prompt
+(Esc); 2 a tool step failed; 130 interrupted (Ctrl-C); 143 terminated
+(SIGTERM); 129 hung up (SIGHUP).
 
 \`add\` brings an approach into the dune project you are in: its library,
 starter and test in parallel/TEMPLATE/, its dependencies in your package's
@@ -68,9 +108,6 @@ Examples:
   npm create ocaml-parallel@latest my-app domains
   npx create-ocaml-parallel my-app --template domains --yes --json
   npx create-ocaml-parallel add eio --dry-run`;
-
-// import.meta.url is the bundle's, dist/cli.cjs: package.json is beside dist/
-const version = () => (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 function parseArgs(argv: string[]) {
   const { flags: args, positionals } = parseFlags(argv, FLAGS, { command: "", usage: "DIRECTORY [TEMPLATE]", most: 2 });
@@ -89,75 +126,134 @@ function parseArgs(argv: string[]) {
   } as Record<string, unknown> & { directory?: string; template?: string };
 }
 
+/** The catalog by kind, each template's lines wrapped at 80 columns under its summary's column. */
 function listing(catalog: Template[]): string {
   const width = Math.max(...catalog.map((m) => m.name.length));
   const floor = Math.max(...catalog.map((m) => m.ocaml.length)) + "OCaml ≥ ".length;
-  return (
-    catalog
-      .flatMap((m) => [
-        `${m.name.padEnd(width)}  ${`OCaml ≥ ${m.ocaml}`.padEnd(floor)}  ${m.kind.padEnd(14)}  ${m.summary}; ${
-          m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages"
-        }`,
-        ...(m.variants ?? []).map(
-          (v, i) => `${"".padEnd(width)}  --variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}; OCaml ≥ ${v.ocaml ?? m.ocaml}`,
-        ),
-        ...(m.approaches ?? []).map(
-          (a) =>
-            `${"".padEnd(width)}  --approaches ${a.name}${a.default ? " (default)" : ""}: ${a.summary}${a.ocaml ? `; OCaml ≥ ${a.ocaml}` : ""}`,
-        ),
-      ])
-      // indented, as the lines under a template are: a note, not a template
-      .concat(
-        `  Every project is (lang dune ${DUNE_LANG}), so it needs dune ≥ ${DUNE_LANG}. How each OCaml floor is known: the README, or --list --json ("floor").`,
-      )
-      .join("\n")
-  );
+  const column = " ".repeat(2 + width + 2 + floor + 2);
+  const under = (line: string) => wrap(`${column}${line}`, 80, `${column}  `);
+  const entry = (m: Template) => [
+    ...wrap(
+      `  ${m.name.padEnd(width)}  ${`OCaml ≥ ${m.ocaml}`.padEnd(floor)}  ${m.summary}; ${
+        m.system.length ? m.system.map((s) => s.what).join(", ") : "no system packages"
+      }`,
+      80,
+      column,
+    ),
+    ...(m.variants ?? []).flatMap((v, i) =>
+      under(`--variant ${v.name}${i === 0 ? " (default)" : ""}: ${v.summary}; OCaml ≥ ${v.ocaml ?? m.ocaml}`),
+    ),
+    ...(m.approaches ?? []).flatMap((a) =>
+      under(`--approaches ${a.name}${a.default ? " (default)" : ""}: ${a.summary}${a.ocaml ? `; OCaml ≥ ${a.ocaml}` : ""}`),
+    ),
+  ];
+  return [
+    ...KINDS.flatMap((kind) => [
+      ...wrap(`${KIND_TEXT[kind].title} (${kind}): ${KIND_TEXT[kind].for}.`, 80),
+      ...catalog.filter((m) => m.kind === kind).flatMap(entry),
+      "",
+    ]),
+    ...wrap(
+      `Every project is (lang dune ${DUNE_LANG}), so it needs dune ≥ ${DUNE_LANG}. How each OCaml floor is known: the README, or --list --json ("floor").`,
+      80,
+    ),
+  ].join("\n");
 }
 
-function summary(result: CreateResult, cwd: string): string {
-  const cd = cdFrom(cwd, result.directory);
-  const lines = [
-    result.dryRun
-      ? `Would write ${result.files.length} files to ${result.directory} (dry run, nothing written):`
-      : `Wrote the ${result.template} project ${result.package} (${result.files.length} files) to ${result.directory}`,
-    ...(result.dryRun ? result.files.map((f) => `  ${f}`) : []),
+/** What was written and done, before any build: the package, the files, git. */
+function summary(result: CreateResult): string {
+  if (result.dryRun)
+    return [
+      `Would write ${result.files.length} files to ${result.directory} (dry run, nothing written):`,
+      ...result.files.map((f) => `  ${f}`),
+      ...result.notes,
+    ].join("\n");
+  const git = {
+    initialised: "git init: a new repository, nothing committed yet",
+    "inside-repository": "git: no new repository, the folder is inside one already",
+    failed: "git init failed; the project is written, run git init yourself",
+    "no-git": "git was not found, so no repository was made (git init makes one; --no-git says you want none)",
+    skipped: undefined,
+  }[result.git];
+  return [
+    `Wrote the ${result.template} project ${result.package} (${result.files.length} files) to ${result.directory}`,
+    ...["README.md: what the starter does; how to build, test, run and scale it", "AGENTS.md: the same commands, for coding agents"]
+      .filter((line) => result.files.includes(line.split(":")[0]))
+      .map((line) => `  ${line}`),
+    ...(git ? [`  ${git}`] : []),
     ...result.notes,
-  ];
-  if (!result.dryRun) {
-    if (result.git === "failed") lines.push("git init failed; the project is written, run git init yourself.");
-    if (result.git === "no-git")
-      lines.push("git was not found, so no repository was made (git init makes one; --no-git says you want none).");
-    lines.push("", "Next:", ...[...cd, ...result.next].map((c) => `  ${c}`));
-  }
-  return lines.join("\n");
+  ].join("\n");
+}
+
+/** "Next:", after the build's output if there was a build: what remains to do, from `cwd`. */
+function nextSteps(result: CreateResult, cwd: string, built?: BuildReport, width?: number): string {
+  // once built, the dependencies are there: build, test and run again, as the build did
+  const next = built
+    ? result.next.filter((c) => /^(opam exec -- )?dune /.test(c)).map((c) => (built.with === "dune" ? c.replace(/^opam exec -- /, "") : c))
+    : result.next;
+  return ["", "Next:", ...[...cdFrom(cwd, result.directory), ...next].flatMap((c) => commandLines(c, width))].join("\n");
 }
 
 /** The command that makes the same project without questions (sv prints one too). */
-function oneShot(full: CreateRequest & { build?: boolean }, result: CreateResult): string {
+function oneShot(full: CreateRequest & { build?: boolean; run?: boolean }, result: CreateResult): string {
   const words = [pathArgument(full.directory), "--template", full.template];
   if (result.variant) words.push("--variant", result.variant);
   if (result.approaches) words.push("--approaches", result.approaches.join(","));
   if (full.name) words.push("--name", full.name);
-  if (full.build) words.push("--build");
+  if (full.force) words.push("--force");
+  if (full.run) words.push("--run");
+  else if (full.build) words.push("--build");
   if (full.dryRun) words.push("--dry-run");
   return again(words);
 }
 
-/** One line per step on stderr: a ticking line in a terminal, plain lines elsewhere (and under TERM=dumb). */
-function progressPrinter(stream: NodeJS.WriteStream) {
-  const live = movesCursor(stream);
+const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const ASCII_SPINNER = ["|", "/", "-", "\\"];
+
+/**
+ * The build's progress on stderr. In a terminal that moves its cursor: a spinner, the step,
+ * its seconds and the last line of its output (opam's current package), cut to the width;
+ * then a ✓ or ✗ line, coloured unless colour is off (NO_COLOR, TERM=dumb: Node's hasColors).
+ * Elsewhere, plain lines: the step, then its result.
+ */
+function progressPrinter(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env) {
+  const live = movesCursor(stream, env);
+  settleColour(env);
+  const colour = live && env.NO_COLOR === undefined && stream.hasColors?.();
+  const frames = utf8Locale(env) ? SPINNER : ASCII_SPINNER;
   let ticker: NodeJS.Timeout | undefined;
-  return (step: string, result?: StepResult) => {
-    if (!result) {
-      const started = Date.now();
-      if (!live) return void stream.write(forLocale(`… ${step}\n`));
-      const draw = () => stream.write(forLocale(`\r\x1b[K… ${step} ${Math.round((Date.now() - started) / 1000)} s`));
-      draw();
-      ticker = setInterval(draw, 1000);
-      return;
-    }
-    clearInterval(ticker);
-    stream.write(forLocale(`${live ? "\r\x1b[K" : ""}${result.status === "ok" ? "✓" : "✗"} ${step} (${result.seconds.toFixed(1)} s)\n`));
+  let last = "";
+  return {
+    step(step: string, result?: StepResult) {
+      if (!result) {
+        const started = Date.now();
+        last = "";
+        if (!live) return void stream.write(forLocale(`… ${step}\n`));
+        let frame = 0;
+        const draw = () => {
+          const seconds = Math.round((Date.now() - started) / 1000);
+          const line = `${frames[frame++ % frames.length]} ${step} ${seconds} s${last ? `: ${last}` : ""}`;
+          stream.write(`\r\x1b[K${fitToWidth(forLocale(line), (stream.columns || 80) - 1)}`);
+        };
+        draw();
+        ticker = setInterval(draw, 100);
+        return;
+      }
+      clearInterval(ticker);
+      const ok = result.status === "ok";
+      const mark = forLocale(ok ? "✓" : "✗");
+      const shown = colour ? `\x1b[${ok ? 32 : 31}m${mark}\x1b[39m` : mark;
+      stream.write(`${live ? "\r\x1b[K" : ""}${shown} ${forLocale(`${step} (${result.seconds.toFixed(1)} s)`)}\n`);
+    },
+    /** A step's output as it comes: its last line is shown beside the spinner. */
+    output(chunk: string) {
+      const line = chunk
+        .split(/[\r\n]/)
+        .map((l) => l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").trim())
+        .filter(Boolean)
+        .at(-1);
+      if (line) last = line;
+    },
   };
 }
 
@@ -174,7 +270,21 @@ function builtSummary(report: BuildReport, ran: boolean): string {
   ].join("\n");
 }
 
-type Answers = Partial<CreateRequest> & { confirm?: boolean; build?: boolean };
+type Answers = Partial<CreateRequest> & {
+  confirm?: boolean;
+  build?: boolean;
+  run?: boolean;
+  occupied?: "beside" | "another" | "cancel";
+  otherDirectory?: string;
+};
+
+/** The request the answers make: another directory replaces the first, "beside its files" is --force. */
+const merged = (known: Answers, answers: Answers): Answers => ({
+  ...known,
+  ...answers,
+  directory: answers.otherDirectory ?? answers.directory ?? known.directory,
+  force: known.force || answers.occupied === "beside",
+});
 
 /** The confirmation question, saying what will be written where. */
 function confirmation(answers: Answers): string {
@@ -186,13 +296,22 @@ function confirmation(answers: Answers): string {
   }
 }
 
+/** Why a template cannot be built here, for the list's marks: the tools are waited for briefly, never long. */
+async function notBuildableHere(cwd: string) {
+  let timer: Parameters<typeof clearTimeout>[0];
+  const tools = await Promise.race([toolsHere(cwd), new Promise<undefined>((done) => (timer = setTimeout(done, 3000)))]);
+  clearTimeout(timer);
+  const catalog = loadCatalog();
+  return (name: string) => (tools ? whyNotHere(tools, findTemplate(catalog, name), cwd) : undefined);
+}
+
 /**
  * Asks, through the node-plop generator, what the flags left open; the
  * generator's action then renders the project. Loaded only when there is a
  * terminal to ask in: without questions, `create` renders directly (the same
  * renderProject the action calls), and a run never loads node-plop.
  */
-async function askWithGenerator(known: Answers, cwd: string) {
+async function askWithGenerator(known: Answers, asked: Pick<GeneratorContext, "reopened" | "suggested">, cwd: string) {
   const [plop, { registerGenerator }, { renderProject }] = await Promise.all([
     loadPlop(cwd),
     import("../../generators/ocaml-project.js"),
@@ -202,12 +321,18 @@ async function askWithGenerator(known: Answers, cwd: string) {
   const generator = registerGenerator(plop, {
     catalog: loadCatalog(),
     known,
-    buildOffer: (answers) => buildOffer(findTemplate(loadCatalog(), answers.template ?? "", answers.variant, answers.approaches), cwd),
-    problem: (answers) => problemWith({ ...known, ...answers }),
-    confirmation: (answers) => confirmation({ ...known, ...answers }),
+    ...asked,
+    buildOffer: (answers) => {
+      const all = merged(known, answers);
+      return buildOffer(findTemplate(loadCatalog(), all.template ?? "", all.variant, all.approaches), cwd);
+    },
+    notBuildable: () => notBuildableHere(cwd),
+    problem: (answers) => problemWith(answers),
+    occupied: (answers) => occupied(merged(known, answers)),
+    confirmation: (answers) => confirmation(merged(known, answers)),
     renderProject: write.render,
   });
-  const answers: Answers = await ask(() => generator.runPrompts());
+  const answers: Answers = merged(known, await ask(() => generator.runPrompts()));
   const render = async (plan: Plan, staging: string) => {
     await write.run(() => generator.runActions({ plan, staging }), "writing the project");
   };
@@ -220,7 +345,16 @@ function list(args: ReturnType<typeof parseArgs>, io: Out): number {
   if (args.all) {
     const systems = loadSystems(catalog);
     if (args.json) io.data(JSON.stringify(systems, null, 2));
-    else io.out(systemsListing(systems));
+    else {
+      // in 80 columns: a long line goes on under its facts' column (after the name and the status)
+      const column = " ".repeat(2 + Math.max(...systems.systems.map((s) => s.name.length)) + 2 + 12 + 2);
+      io.out(
+        systemsListing(systems)
+          .split("\n")
+          .flatMap((line) => wrap(line, 80, column))
+          .join("\n"),
+      );
+    }
   } else if (args.json)
     io.data(
       JSON.stringify(
@@ -250,37 +384,106 @@ function requested(args: ReturnType<typeof parseArgs>, cwd: string) {
   const switchMode = args.switch as SwitchMode | undefined;
   if (switchMode !== undefined && switchMode !== "local" && switchMode !== "current")
     throw new CreateError(`--switch takes local or current, not "${switchMode}"`);
-  // --run builds first; --switch only means something with them
-  const build = args.build || args.run ? true : undefined;
+  if (args.build === false && args.run) throw new CreateError("--run builds first: it does not go with --no-build");
+  // --run builds first; --switch only means something with them; --no-build answers the question too
+  const build = args.build || args.run ? true : args.build === false ? false : undefined;
   if (switchMode && !build) throw new CreateError("--switch goes with --build or --run");
   if (build && request.dryRun) throw new CreateError("--dry-run writes nothing, so there is nothing to --build");
   const ocaml = args.ocaml as string | undefined;
   if (ocaml !== undefined && (!build || switchMode === "current"))
     throw new CreateError("--ocaml names the compiler of a new local switch: it goes with --build --switch local");
   if (request.template !== undefined) {
-    const manifest = findTemplate(loadCatalog(), request.template, request.variant, request.approaches);
-    if (ocaml !== undefined) checkSwitchCompiler(ocaml, manifest);
+    if (ocaml !== undefined) checkSwitchCompiler(ocaml, findTemplate(loadCatalog(), request.template, request.variant, request.approaches));
   } else if (request.variant !== undefined) throw new CreateError("--variant needs --template");
   else if (request.approaches !== undefined) throw new CreateError("--approaches needs --template compare");
   return { request, build, switchMode, ocaml, run: Boolean(args.run) };
+}
+
+/**
+ * In a terminal, a refused answer from the flags is asked again instead of ending the run:
+ * a mistyped template opens the list on the nearest one, a refused package name or directory
+ * its question; each problem is said first. A directory that is not empty is asked about
+ * (generators/ocaml-project.ts). Any other problem ends the run, as without a terminal.
+ */
+function reopen(request: Partial<CreateRequest>, err: (text: string) => void) {
+  const known: Answers = { ...request };
+  const asked: Pick<GeneratorContext, "reopened" | "suggested"> = { reopened: {} };
+  const catalog = loadCatalog();
+  const say = (problem: string) => err(`${problem.replace(/\.$/, "")}: choose again below.`);
+  if (known.template !== undefined && !catalog.some((m) => m.name === known.template?.trim().toLowerCase())) {
+    say(problemWith({ template: known.template }) ?? `unknown template "${known.template}"`);
+    asked.suggested = closestTemplate(catalog, known.template);
+    known.template = known.variant = known.approaches = undefined;
+  }
+  const template = problemWith({ template: known.template, variant: known.variant, approaches: known.approaches });
+  if (template) throw new CreateError(template);
+  if (known.name !== undefined) {
+    const name = packageNameProblem(known.name);
+    if (name) {
+      say(name);
+      asked.reopened.name = true;
+      known.name = undefined;
+    }
+  }
+  const place = known.directory === undefined ? undefined : problemWith({ ...known, template: undefined, force: true });
+  if (place) {
+    say(place);
+    known.directory = undefined;
+  }
+  return { known, asked };
+}
+
+/** Whether the flags answer every question there is for this request: then nothing is asked. */
+function allAnswered(known: Answers, asked: ReturnType<typeof reopen>["asked"]): boolean {
+  if (known.directory === undefined || known.template === undefined || known.build === undefined) return false;
+  if (asked.reopened.name || occupied(known)) return false;
+  const base = loadCatalog().find((m) => m.name === known.template?.trim().toLowerCase());
+  return (!base?.variants || known.variant !== undefined) && (!base?.approaches || known.approaches !== undefined);
 }
 
 export async function createCommand(argv: string[], io: Out, env: NodeJS.ProcessEnv, cwd: string, progress: Progress): Promise<number> {
   const args = parseArgs(argv);
   const json = Boolean(args.json);
   if (args.help || args.version) {
-    io.out(args.help ? HELP : version());
+    io.out(args.help ? help(templateNames()) : packageVersion());
     return 0;
   }
   if (args.all && !args.list) throw new CreateError("--all goes with --list");
   if (args.list) return list(args, io);
   const { request, build, switchMode, ocaml, run } = requested(args, cwd);
 
-  const interactive = !args.yes && !json && !env.CI && (await canPrompt(env));
-  if (interactive) {
-    // create() checks the same before writing; asking first needs it now
-    const early = problemWith(request);
-    if (early) throw new CreateError(early);
+  /** In a terminal where questions were asked: its width, to lay out what is printed (commands never wrapped inside a word). */
+  let width: number | undefined;
+  const prose = (text: string) =>
+    width === undefined
+      ? text
+      : text
+          .split("\n")
+          .flatMap((line) => wrap(line, width! - 1, `${/^ */.exec(line)![0]}  `))
+          .join("\n");
+  const terminal = !args.yes && !json && !env.CI && (await canPrompt(env));
+  let interactive = false;
+  let answers: Answers = { ...request, build: build ?? false, run };
+  let render: ((plan: Plan, staging: string) => Promise<void>) | undefined;
+  if (terminal) {
+    // a dry run writes nothing: there is nothing to confirm or build
+    width = process.stdout.columns || 80;
+    const { known, asked } = reopen({ ...request, ...(request.dryRun ? { build: false } : { build }) }, (problem) =>
+      io.err(prose(problem)),
+    );
+    if (!allAnswered(known, asked)) {
+      interactive = true;
+      io.out(
+        prose(
+          `create-ocaml-parallel ${packageVersion()}: a dune project for one OCaml concurrency, parallelism or distribution approach\n`,
+        ),
+      );
+      ({ answers, render } = await askWithGenerator(
+        { ...known, ...(request.dryRun ? { confirm: true } : {}), ...(run ? { run } : {}) },
+        asked,
+        cwd,
+      ));
+    }
   } else {
     const why = args.yes || json || env.CI ? "" : noPrompt(env);
     if (request.directory === undefined) throw new CreateError(`no project directory given${why}: pass it as the first argument`);
@@ -291,28 +494,40 @@ export async function createCommand(argv: string[], io: Out, env: NodeJS.Process
           .join(", ")}`,
       );
   }
-  const { answers, render } = interactive
-    ? // a dry run writes nothing: there is nothing to confirm or build
-      await askWithGenerator({ ...request, ...(request.dryRun ? { confirm: true, build: false } : { build }) }, cwd)
-    : { answers: { build: build ?? false }, render: undefined };
-  if (answers.confirm === false) throw new CreateError("cancelled: nothing was written");
-  const full = { ...request, ...answers } as CreateRequest & { build?: boolean };
+  if (answers.confirm === false || answers.occupied === "cancel") throw new CreateError("cancelled: nothing was written");
+  const full = { ...request, ...answers } as CreateRequest & { build?: boolean; run?: boolean };
   const result: CreateResult & { build?: BuildReport } = await create(full, render);
   if (!result.dryRun) progress.kept(result.directory);
-  if (!json) io.out(summary(result, cwd));
-  if (full.build || build) {
-    const manifest = findTemplate(loadCatalog(), result.template, result.variant, result.approaches);
-    const note = (text: string) => io.err(text);
-    result.build = await buildProject(result.directory, manifest, {
-      switchMode,
-      ocaml,
-      run,
-      progress: progressPrinter(process.stderr),
-      note,
-    });
-    if (!json) io.out(builtSummary(result.build, run));
+  const manifest = findTemplate(loadCatalog(), result.template, result.variant, result.approaches);
+  if (!json) io.out(prose(summary(result)));
+  // the build offer was not made: say why (the commands under Next: say what would build it)
+  if (interactive && full.build === undefined && !result.dryRun) {
+    const offer = await buildOffer(manifest, cwd);
+    if ("why" in offer) io.out(prose(`  not built here: ${offer.why}; the commands under Next: build it`));
+  }
+  if (full.build) {
+    const printer = progressPrinter(process.stderr, env);
+    try {
+      result.build = await buildProject(result.directory, manifest, {
+        switchMode,
+        ocaml,
+        run: Boolean(full.run),
+        progress: printer.step,
+        output: printer.output,
+        note: (text) => io.err(text),
+      });
+    } catch (error) {
+      // the project is there: what builds it, before the error says what stopped this build
+      if (!json) io.out(nextSteps(result, cwd, undefined, width));
+      throw error;
+    }
+    if (!json) io.out(prose(builtSummary(result.build, Boolean(full.run))));
   }
   if (json) io.data(JSON.stringify({ ok: true, ...result }, null, 2));
-  else if (interactive) io.out(`\nTo generate it again without questions: ${oneShot(full, result)}`);
+  else if (!result.dryRun) io.out(nextSteps(result, cwd, result.build, width));
+  if (interactive && !json) {
+    io.out(["", "To generate it again without questions:", ...commandLines(oneShot(full, result), width)].join("\n"));
+    io.out(prose(result.dryRun ? "\nDone: nothing was written (dry run)." : `\nDone: ${result.package} is in ${result.directory}.`));
+  }
   return 0;
 }

@@ -5,7 +5,7 @@
 // fitted to the terminal, redrawn after a resize or a suspension, strict
 // confirmations, and one way out (Esc, Ctrl-D, Ctrl-C) that leaves the
 // question and "cancelled" on the screen.
-import { fitToWidth, forLocale, settleColour } from "./terminal.js";
+import { fitToWidth, forLocale, settleColour, wrap } from "./terminal.js";
 
 type Inquirer = typeof import("inquirer").default;
 const load = async (): Promise<Inquirer> => {
@@ -38,7 +38,9 @@ interface Screen {
 interface Prompt {
   screen: Screen;
   status: string;
-  opt: { type: string };
+  opt: { type: string; choices?: { getChoice(index: number): { description?: string } | undefined } };
+  /** a list's focused choice */
+  selected?: number;
   rl: { output: Output; line: string; once(event: "line", f: (line: string) => void): void; input: NodeJS.EventEmitter };
   dontShowHints?: boolean;
   getQuestion(): string;
@@ -62,13 +64,17 @@ const choosing = (type: string) => type === "list" || type === "checkbox";
  */
 function fitted(type: string, Base: PromptClass): PromptClass {
   return class extends Base {
+    focusedDescription(width: number) {
+      return describe(this, width);
+    }
     constructor(...args: never[]) {
       super(...args);
       // the question says how to use the checkbox; inquirer's own hint would say it again, too long to fit
       if (type === "checkbox") this.dontShowHints = true;
       const screen = this.screen;
       const render = screen.render.bind(screen);
-      screen.render = (content, bottom, spinning) => render(forLocale(content), bottom && forLocale(bottom), spinning);
+      screen.render = (content, bottom, spinning) =>
+        render(forLocale(content), forLocale(bottom ?? this.focusedDescription(screen.normalizedCliWidth() - 1)), spinning);
       // other prompts end with what the user types, which must wrap, not be cut
       if (choosing(type))
         // off the last column, which terminals treat differently
@@ -80,6 +86,18 @@ function fitted(type: string, Base: PromptClass): PromptClass {
       };
     }
   };
+}
+
+/** A list's focused choice's description (its whole summary, as sv shows a hint), wrapped to `width` under the list. */
+function describe(prompt: Prompt, width: number): string {
+  if (prompt.opt.type !== "list" || prompt.status === "answered" || prompt.selected === undefined) return "";
+  const text = prompt.opt.choices?.getChoice(prompt.selected)?.description;
+  return text
+    ? text
+        .split("\n")
+        .flatMap((line) => wrap(line, width, "  "))
+        .join("\n")
+    : "";
 }
 
 const ANSWER = /^(y|yes|n|no)?$/i;

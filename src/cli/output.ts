@@ -7,7 +7,7 @@ import { writeSync } from "node:fs";
 import { relative } from "node:path";
 import { fsReason } from "../errors.js";
 import { shellCommand, shellWord } from "../shell.js";
-import { forLocale } from "./terminal.js";
+import { forLocale, wrap } from "./terminal.js";
 
 /** Text for the terminal (`out`, `err`), and JSON for machines (`data`). */
 export type Out = { out: (text: string) => void; err: (text: string) => void; data: (json: string) => void };
@@ -63,4 +63,29 @@ function cannotWrite(fd: 1 | 2, error: unknown) {
     process.exitCode ||= 1; // for a failure after main returned
     writeLine(2, `create-ocaml-parallel: writing to standard output failed: ${fsReason(code) ?? (error as Error).message} (${code})`);
   }
+}
+
+/** The words of a command as shellCommand wrote it: bare, single-quoted ('\'' inside), or both run together. */
+const SHELL_WORD = /(?:'[^']*'|\\.|[^\s'\\])+/g;
+
+/**
+ * A printed command laid out for a terminal `width` columns wide: too long for one line, it is
+ * broken between two words, each line but the last ending with ` \` (the shell reads the lines
+ * back as the one command), so that the terminal never wraps it inside a word. A word longer
+ * than a line (a long path) stays whole. `indent` starts the command's first line.
+ */
+export function commandLines(command: string, width: number | undefined, indent = "  "): string[] {
+  if (width === undefined || [...`${indent}${command}`].length <= width) return [`${indent}${command}`];
+  // a comment is prose: wrapped at its spaces, each line a comment
+  if (command.startsWith("#")) return wrap(`${indent}${command}`, width, `${indent}# `);
+  const words = command.match(SHELL_WORD) ?? [];
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of words) {
+    if (line.trim() !== "" && [...`${line} ${word} \\`].length > width) {
+      lines.push(`${line} \\`);
+      line = `${indent}    ${word}`;
+    } else line = line.trim() === "" ? `${line}${word}` : `${line} ${word}`;
+  }
+  return [...lines, line];
 }

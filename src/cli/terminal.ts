@@ -95,3 +95,21 @@ export const noPrompt = (env: NodeJS.ProcessEnv = process.env) => (env.TERM === 
 export function settleColour(env: NodeJS.ProcessEnv = process.env) {
   if (env.FORCE_COLOR !== undefined && (env.NO_COLOR !== undefined || env.NODE_DISABLE_COLORS !== undefined)) delete env.FORCE_COLOR;
 }
+
+/**
+ * `text` broken at spaces into lines of at most `width` columns, the lines after
+ * the first starting with `indent`: a word longer than a line is left whole
+ * (a command or a path is never cut in two).
+ */
+export function wrap(text: string, width: number, indent = ""): string[] {
+  const lines: string[] = [];
+  let line = "";
+  // each word with the spaces after it, so that the columns' padding is kept
+  for (const chunk of text.split(/(?<= )(?=\S)/)) {
+    if ([...`${line}${chunk}`.trimEnd()].length > width && line.trim() !== "") {
+      lines.push(line.trimEnd());
+      line = `${indent}${chunk}`;
+    } else line += chunk;
+  }
+  return [...lines, line.trimEnd()];
+}

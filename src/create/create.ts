@@ -6,18 +6,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, resolve } from "node:path";
-import { dependencyNames, findTemplate, loadCatalog, runCommand, type Template } from "../catalog/catalog.js";
+import { dependencyNames, findTemplate, loadCatalog, type Template } from "../catalog/catalog.js";
 import { type Enclosing, enclosingDune, enclosingNote } from "../dune/workspace.js";
 import { CreateError } from "../errors.js";
 import { undoable } from "../interrupt.js";
-import { nameProblem, normaliseName, oneLine, type ProjectNames, projectNames } from "../names.js";
-import { compareVersions, installedTools } from "../toolchain/tools.js";
-import { DUNE_LANG } from "../versions.js";
+import { DEFAULT_AUTHOR, nameProblem, normaliseName, oneLine, type ProjectNames, projectNames } from "../names.js";
+import { currentSwitchOcaml, recipe } from "../toolchain/recipe.js";
+import { installedTools } from "../toolchain/tools.js";
 import { initRepository } from "./git.js";
 import { renderProject } from "./render.js";
 import { filesBelowSorted, inspectTarget, type Target, writeProject } from "./target.js";
 
-export const DEFAULT_AUTHOR = "Author Name <author@example.com>";
+export { DEFAULT_AUTHOR } from "../names.js";
 
 export interface CreateRequest {
   directory: string;
@@ -72,6 +72,20 @@ export function problemWith(request: Partial<CreateRequest>): string | undefined
   } catch (error) {
     if (error instanceof CreateError) return error.message;
     throw error;
+  }
+}
+
+/** What is wrong with `name` as the opam package's name, or undefined. */
+export const packageNameProblem = (name: string) => nameProblem(normaliseName(name), dependencyNames());
+
+/** The directory of `request` when it exists and is not empty and --force was not given (the prompt then asks what to do). */
+export function occupied(request: Partial<CreateRequest>): string | undefined {
+  if (request.directory === undefined || request.force) return undefined;
+  try {
+    const target = inspectTarget(request.directory, request.cwd ?? process.cwd(), true);
+    return target.state === "non-empty" ? target.path : undefined;
+  } catch {
+    return undefined; // another problem: the directory's question says it
   }
 }
 
@@ -134,22 +148,9 @@ export async function create(
 }
 
 /**
- * What to run next, with what is installed: opam (initialised first if it is
- * not), else a recent enough dune alone, else how to get opam. `root`: the
- * project is inside another dune workspace, so dune is told where its root is.
+ * What to run next, with what is installed: the one recipe (toolchain/recipe.ts), with the
+ * current switch's OCaml read from opam's files when opam is ready.
  */
 export function nextCommands(m: Template, tools: Awaited<ReturnType<typeof installedTools>>, root: boolean): string[] {
-  const dune = (command: string) => (root ? command.replace(/^dune (\w+)/, "dune $1 --root .") : command);
-  const build = [dune("dune build"), dune("dune test"), dune(runCommand(m))];
-  if (!tools.opam && tools.dune && compareVersions(tools.dune, DUNE_LANG) >= 0) return build;
-  return [
-    ...(tools.opam === "uninitialised" ? ["opam init"] : []),
-    // initialised once, but its config is not one opam can read: opam init is not the fix
-    ...(tools.opam === "unreadable"
-      ? [`# opam cannot read ${tools.opamConfig}: restore it, or move its folder aside and run opam init`]
-      : []),
-    ...(tools.opam ? [] : ["# install opam first: https://opam.ocaml.org/doc/Install.html"]),
-    "opam install . --deps-only --with-test",
-    ...build.map((c) => `opam exec -- ${c}`),
-  ];
+  return recipe(m, { ...tools, switchOcaml: tools.opam === "ready" ? currentSwitchOcaml() : undefined }, root);
 }

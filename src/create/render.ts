@@ -11,8 +11,10 @@ import { ciLegs, floorText, runCommand, type Template } from "../catalog/catalog
 import { duneDepends, opamDepends } from "../dune/depends.js";
 import { formatDune, isDuneFile } from "../dune/format.js";
 import type { Enclosing } from "../dune/workspace.js";
-import { oneLine, type ProjectNames } from "../names.js";
-import { templatesDir } from "../package-files.js";
+import { DEFAULT_AUTHOR, oneLine, type ProjectNames } from "../names.js";
+import { packageVersion, templatesDir } from "../package-files.js";
+import { shellCommand } from "../shell.js";
+import { LOCAL_SWITCH_COMPILER } from "../toolchain/recipe.js";
 import { DUNE_LANG, NEWEST_OCAML_MINOR, OCAMLFORMAT_VERSION } from "../versions.js";
 import { templateSpec } from "./template-specs.js";
 
@@ -64,6 +66,28 @@ export interface RenderInput {
   ocamlformatVersion?: string;
 }
 
+/** The command that makes this project again, as its README and AGENTS.md record it (this version of the CLI, no questions). */
+function recreateCommand(manifest: Template, names: ProjectNames, author: string): string {
+  const words = [names.package, "--template", manifest.name];
+  if (manifest.variant) words.push("--variant", manifest.variant.name);
+  if (manifest.chosen) words.push("--approaches", manifest.chosen.map((a) => a.name).join(","));
+  if (author && author !== DEFAULT_AUTHOR) words.push("--author", author);
+  return `npm create ocaml-parallel@${packageVersion()} -- ${shellCommand([...words, "--yes"])}`;
+}
+
+/**
+ * How to time the starter in the release profile, for a starter that repeats its runs (`-r`,
+ * keeping the fastest): `dune exec` told the profile, or a release build before a command
+ * that runs the built executable itself (mpirun).
+ */
+function benchCommands(manifest: Template): string[] {
+  if (!("-r" in manifest.run.flags)) return [];
+  const command = runCommand(manifest);
+  return command.startsWith("dune exec ")
+    ? [`opam exec -- ${command.replace(/^dune exec /, "dune exec --profile release ")} -r 5`]
+    : ["opam exec -- dune build --profile release", `opam exec -- ${command} -r 5`];
+}
+
 /** What the templates see. */
 export function templateData({ manifest, names, author, stanzaPackage, ocamlformatVersion }: RenderInput) {
   return {
@@ -78,6 +102,10 @@ export function templateData({ manifest, names, author, stanzaPackage, ocamlform
     duneDepends: duneDepends(manifest),
     opamDepends: opamDepends(manifest, DUNE_LANG),
     runCommand: runCommand(manifest),
+    quickRun: [runCommand(manifest), ...manifest.run.testArgs].join(" "),
+    bench: benchCommands(manifest),
+    recreate: recreateCommand(manifest, names, author),
+    localSwitch: `opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test --yes`,
     ocamlformatVersion: ocamlformatVersion ?? OCAMLFORMAT_VERSION,
     // the CI's jobs (the floor and the newest OCaml on each OS) and the system packages for each package manager
     ciLegs: ciLegs(manifest),

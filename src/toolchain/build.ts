@@ -11,6 +11,7 @@ import { atRoot, enclosingDune } from "../dune/workspace.js";
 import { CreateError } from "../errors.js";
 import { shellCommand } from "../shell.js";
 import { DUNE_LANG, NEWEST_OCAML, OCAML_RELEASES, OCAML_RELEASES_DATE } from "../versions.js";
+import { type Installed, LOCAL_SWITCH_COMPILER, recipe, recipeLine } from "./recipe.js";
 import { compareVersions, detectTools, onPath, opamRoot, run, type Tools } from "./tools.js";
 
 export type SwitchMode = "local" | "current";
@@ -39,6 +40,8 @@ export interface BuildOptions {
   run?: boolean;
   /** Called when a step starts, and when it ends (with its result). */
   progress?: (step: string, result?: StepResult) => void;
+  /** Called with each piece of a step's output as it comes (the progress shows its last line). */
+  output?: (chunk: string) => void;
   /** Called with a short note for the user (e.g. "opam not found: building with dune alone"). */
   note?: (text: string) => void;
 }
@@ -59,13 +62,6 @@ export function stopRunningStep(signal: NodeJS.Signals): StoppedStep | undefined
 
 const MINUTE = 60_000;
 
-/**
- * The compiler a local switch gets: the newest the templates are tested with, named, since
- * opam left to choose picks an older one (5.2.1 for most templates). `ocaml.V`, not a
- * compiler package: opam picks what provides V. Another compiler: --switch current.
- */
-const LOCAL_SWITCH_COMPILER = `ocaml.${NEWEST_OCAML}`;
-
 /** An --ocaml VERSION the template can use: a version number, at or above its floor. */
 export function checkSwitchCompiler(version: string, manifest: Template) {
   if (!/^\d+\.\d+(\.\d+)?$/.test(version)) throw new CreateError(`--ocaml takes a version such as 5.3.0, not "${version}"`);
@@ -80,19 +76,31 @@ export function checkSwitchCompiler(version: string, manifest: Template) {
   if (compareVersions(version, manifest.ocaml) < 0)
     throw new CreateError(`--ocaml ${version} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`);
 }
-const installOpam = "Install opam (https://opam.ocaml.org/doc/Install.html)";
 /** opam initialised but failing, in its own words: what it said, and which command. */
 const opamFails = ({ opamBroken }: Tools) => `opam fails here (\`${opamBroken?.command}\` says: ${opamBroken?.error})`;
-/** Why the build goes without opam, and what to do first to have it. */
+/** Why the build goes without opam. */
 const withoutOpam = (tools: Tools) => (tools.opamBroken ? opamFails(tools) : tools.opam ? "opam is not initialised" : "opam was not found");
-const opamFirst = (tools: Tools) =>
-  tools.opamBroken
-    ? `Repair opam first: it was initialised, so opam init is not the fix; its state in ${opamRoot()} (its config file first) is damaged: restore it, or move that folder aside and run opam init`
-    : tools.opam
-      ? "Run opam init"
-      : installOpam;
-const opamCommands = (dir: string) =>
-  `${shellCommand(["cd", dir])} && opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test -y && opam exec -- dune build`;
+
+/** What `recipe` needs to know, from what detectTools found. */
+const installed = (tools: Tools): Installed => ({
+  opam: tools.opam ? (tools.opamReady ? "ready" : tools.opamBroken ? "unreadable" : "uninitialised") : undefined,
+  opamConfig: join(opamRoot(), "config"),
+  dune: tools.dune,
+  switchOcaml: tools.opamSwitch ? tools.ocaml : undefined,
+});
+/** The recipe of "Next:", from `dir`, for a build that cannot go on. */
+const recipeFrom = (tools: Tools, manifest: Template, dir: string) =>
+  recipeLine(recipe(manifest, installed(tools), enclosingDune(dir)?.workspace ?? false), shellCommand(["cd", dir]));
+
+/** A build that cannot work here: `reason` in a few words (the prompt shows it), then what to do. */
+export class CannotBuild extends CreateError {
+  constructor(
+    readonly reason: string,
+    advice: string,
+  ) {
+    super(`${reason}. ${advice}`);
+  }
+}
 
 /**
  * How the project would be built with these tools: with opam (which switch) or
@@ -102,71 +110,88 @@ const opamCommands = (dir: string) =>
 export function buildMode(tools: Tools, manifest: Template, dir: string, switchMode?: SwitchMode): BuildReport["with"] {
   const missing = manifest.system.filter((s) => s.command && !onPath(s.command));
   if (missing.length)
-    throw new CreateError(
-      `the ${manifest.name} template needs ${missing.map((s) => s.what).join(" and ")} (${missing.map((s) => s.command).join(", ")} not found). Install it: ${
+    throw new CannotBuild(
+      `the ${manifest.name} template needs ${missing.map((s) => s.what).join(" and ")} (${missing.map((s) => s.command).join(", ")} not found)`,
+      `Install it: ${
         process.platform === "darwin"
           ? `brew install ${missing.map((s) => s.brew).join(" ")}`
           : `sudo apt-get install ${missing.map((s) => s.apt).join(" ")} (Debian/Ubuntu)`
       }; the project is written.`,
     );
   if (!tools.opam && !tools.dune)
-    throw new CreateError(
-      `neither opam nor dune is installed, so the project was written but not built. ${installOpam}, then ${opamCommands(dir)}`,
+    throw new CannotBuild(
+      "neither opam nor dune is installed",
+      `The project was written but not built; ${recipeFrom(tools, manifest, dir)}`,
     );
-  // opam installed but never initialised (or failing) can do nothing: dune alone may still build, unless opam was asked for
+  // opam installed but never initialised can do nothing: dune alone may still build, unless opam was asked for
   if (tools.opam && !tools.opamReady && (switchMode || !tools.dune))
-    throw new CreateError(
-      tools.opamBroken
-        ? `${opamFails(tools)}, so the project was written but not built. ${opamFirst(tools)}; then ${opamCommands(dir)}`
-        : `opam is installed but was never initialised, so the project was written but not built. Run opam init, then ${opamCommands(dir)}`,
-    );
+    throw tools.opamBroken
+      ? new CannotBuild(
+          opamFails(tools),
+          `It was initialised, so opam init alone is not the fix: repair its state in ${opamRoot()} (its config file first), or move that folder aside; the project was written but not built; ${recipeFrom(tools, manifest, dir)}`,
+        )
+      : new CannotBuild(
+          "opam is installed but was never initialised",
+          `The project was written but not built; ${recipeFrom(tools, manifest, dir)}`,
+        );
   const mode: BuildReport["with"] = !tools.opamReady
     ? "dune"
     : (switchMode ?? (tools.opamSwitch ? "current" : "local")) === "local"
       ? "opam-local"
       : "opam-current";
   if (mode === "opam-current" && !tools.opamSwitch)
-    throw new CreateError(
-      `opam has no current switch: pass --switch local to create one in the project, or create one (opam switch create ${NEWEST_OCAML})`,
+    throw new CannotBuild(
+      "opam has no current switch",
+      `Pass --switch local to create one in the project, or create one (opam switch create ${NEWEST_OCAML})`,
     );
   // a local switch brings its own compiler and dune; otherwise those here must be recent enough
   if (mode === "opam-local") return mode;
   const problems = [
-    !tools.ocaml && "no OCaml compiler was found (ocamlc).",
+    !tools.ocaml && "no OCaml compiler was found (ocamlc)",
     tools.ocaml &&
       compareVersions(tools.ocaml, manifest.ocaml) < 0 &&
-      `OCaml ${tools.ocaml} is older than ${manifest.ocaml}, which the ${manifest.name} template needs.`,
+      `OCaml ${tools.ocaml} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`,
     mode === "dune" &&
       compareVersions(tools.dune ?? "0", DUNE_LANG) < 0 &&
-      `dune ${tools.dune} is older than ${DUNE_LANG}, the dune language of the project's dune-project.`,
+      `dune ${tools.dune} is older than ${DUNE_LANG}, the dune language of the project's dune-project`,
   ].filter(Boolean);
   if (problems.length)
-    throw new CreateError(
-      `${problems.join(" ")} The project was written but not built. ${
-        tools.opamReady
-          ? `Pass --switch local to build in a new switch, or switch to a newer compiler (opam switch create ${manifest.ocaml}.0).`
-          : `${opamFirst(tools)}, then ${opamCommands(dir)} (a switch brings its own compiler and dune).`
-      }`,
+    throw new CannotBuild(
+      problems.join("; "),
+      `The project was written but not built; ${tools.opamReady ? "pass --switch local to build in a new switch, or " : ""}${recipeFrom(tools, manifest, dir)}`,
     );
   return mode;
 }
 
 const detected = new Map<string, Promise<Tools>>();
-/**
- * The question offering to build after writing, or undefined when the build
- * could not work here (the commands printed after writing then say what would).
- */
-export async function buildOffer(manifest: Template, cwd: string): Promise<{ message: string; default: boolean } | undefined> {
+/** The tools here, found once per folder for all the prompt's questions. */
+export const toolsHere = (cwd: string) => {
   if (!detected.has(cwd)) detected.set(cwd, detectTools(cwd));
-  const tools = await detected.get(cwd)!;
+  return detected.get(cwd)!;
+};
+
+/**
+ * The question offering to build after writing, or, when the build could not work
+ * here, why not in a few words (the commands printed after writing say what would).
+ */
+/** Why `manifest` cannot be built here, as the build offer would go (no flags), in a few words; undefined if it can. */
+export function whyNotHere(tools: Tools, manifest: Template, cwd: string): string | undefined {
   try {
-    if (buildMode(tools, manifest, cwd) !== "dune")
-      return { message: "Install the dependencies with opam, then build and test?", default: true };
-    return { message: `Build and test now? (${withoutOpam(tools)}: with dune ${tools.dune} alone)`, default: false };
+    buildMode(tools, manifest, cwd);
+    return undefined;
   } catch (error) {
-    if (error instanceof CreateError) return undefined;
+    if (error instanceof CannotBuild) return error.reason;
     throw error;
   }
+}
+
+export async function buildOffer(manifest: Template, cwd: string): Promise<{ message: string; default: boolean } | { why: string }> {
+  const tools = await toolsHere(cwd);
+  const why = whyNotHere(tools, manifest, cwd);
+  if (why) return { why };
+  if (buildMode(tools, manifest, cwd) !== "dune")
+    return { message: "Install the dependencies with opam, then build and test?", default: true };
+  return { message: `Build and test now? (${withoutOpam(tools)}: with dune ${tools.dune} alone)`, default: false };
 }
 
 /** The dune libraries and ppx rewriters of `manifest` that `dune installed-libraries` does not list. */
@@ -198,7 +223,7 @@ export async function buildProject(dir: string, manifest: Template, options: Bui
     const missing = await librariesMissing(dir, manifest);
     if (missing.length)
       throw new CreateError(
-        `${why}, and dune alone cannot build the project: these libraries are not installed: ${missing.join(", ")}. ${opamFirst(tools)}, then ${opamCommands(dir)}`,
+        `${why}, and dune alone cannot build the project: these libraries are not installed: ${missing.join(", ")}. To build it with opam, ${recipeFrom(tools, manifest, dir)}`,
       );
     options.note?.(`${why}: building with the dune on PATH (${tools.dune}) and the libraries installed already`);
   }
@@ -247,6 +272,7 @@ export async function buildProject(dir: string, manifest: Template, options: Bui
       env: { OPAMCOLOR: "never", OPAMYES: "1" },
     });
     running = { process: child, dir, step: name, log, left: steps.slice(i).map(([, c]) => c) };
+    if (options.output) child.all?.on("data", (chunk: Buffer) => options.output?.(String(chunk)));
     const r = await child;
     running = undefined;
     appendFileSync(log, String(r.all ?? ""));

@@ -114,7 +114,7 @@ export function offlineOpamRepository(root: string, leaveOut: string[] = []): st
   );
   pkg("ocaml", "5.4.1", 'synopsis: "The OCaml compiler"\ndepends: ["ocaml-system" {= "5.4.1"}]\nflags: conf');
   pkg("dune", "3.24.1", 'synopsis: "dune, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["dune" "--version"]');
-  for (const [name, version, findlib] of [
+  for (const [name, version, findlib, needs] of [
     ["eio_main", "1.6", "eio_main"],
     ["eio", "1.6", "eio"],
     ["lwt", "6.1.2", "lwt"],
@@ -130,8 +130,16 @@ export function offlineOpamRepository(root: string, leaveOut: string[] = []): st
     ["ppx_jane", "v0.17.0", "ppx_jane"],
     ["rpc_parallel", "v0.17.0", "rpc_parallel"],
     ["mpi", "1.07", "mpi"],
-  ])
-    pkg(name, version, `synopsis: "${name}, installed by Debian"\ndepends: ["ocaml"]\nbuild: ["ocamlfind" "query" "${findlib}"]`);
+    // moonpool with the part of its closure Debian lacks, as opam-repository links them
+    ["moonpool", "0.11", "moonpool", ["picos", "picos_std", "thread-local-storage", "either"]],
+    ["picos", "0.6.0", "picos", ["thread-local-storage"]],
+    ["picos_std", "0.6.0", "picos_std", ["picos"]],
+    ["thread-local-storage", "0.2", "thread-local-storage"],
+    ["either", "1.0.0", "either"],
+  ] as [string, string, string, string[]?][]) {
+    const depends = ["ocaml", ...(needs ?? [])].map((d) => `"${d}"`).join(" ");
+    pkg(name, version, `synopsis: "${name}, installed by Debian"\ndepends: [${depends}]\nbuild: ["ocamlfind" "query" "${findlib}"]`);
+  }
   return inside;
 }
 

@@ -9,7 +9,13 @@
 #   two-hosts.sh up DIR        DIR is inside the chroot; prints the two host names
 #   two-hosts.sh run DIR N CMD runs CMD (bash) as host N (1 or 2), inside the chroot
 #   two-hosts.sh down DIR      removes everything `up` made (also after a failure)
+#
+# TWO_HOSTS_PREFIX (default cop2h) names the namespaces, and `up` removes those a killed run left
+# under that prefix; TWO_HOSTS_NETWORK (default 169.254.77) is the /24 the hosts take addresses in.
+# Another pair of hosts (the Slurm cluster's) gives both its own so the two never meet.
 set -euo pipefail
+PREFIX=${TWO_HOSTS_PREFIX:-cop2h}
+NETWORK=${TWO_HOSTS_NETWORK:-169.254.77}
 
 TOOLCHAIN="$(dirname "$0")/../../scripts/forky-toolchain.sh"
 ROOT=$(bash "$TOOLCHAIN" root)
@@ -18,9 +24,9 @@ inside=${dir#"$ROOT"}
 [ "$inside" != "$dir" ] || { echo "two-hosts: $dir is not inside the chroot $ROOT" >&2; exit 1; }
 # short names: interface names are limited to 15 characters
 id=$(basename "$dir" | tr -cd 'a-z0-9' | tail -c 6)
-ns() { echo "cop2h-$id-$1"; }
+ns() { echo "$PREFIX-$id-$1"; }
 hostname_of() { echo "node$1-$id"; }
-address() { echo "169.254.77.$1"; }
+address() { echo "$NETWORK.$1"; }
 
 # Runs CMD as host N: its network, its hostname, a private /proc and the bind mounts.
 as_host() {
@@ -36,7 +42,7 @@ MPI_AS_ROOT=$(bash "$TOOLCHAIN" mpi-env)
 # Namespaces left by a run that was killed before it could clean up (one set of test hosts at a time).
 stale() {
   local name pid
-  for name in $(ip netns list | awk '/^cop2h-/ {print $1}'); do
+  for name in $(ip netns list | awk -v p="$PREFIX-" 'index($1, p) == 1 {print $1}'); do
     for pid in $(ip netns pids "$name" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns delete "$name" 2>/dev/null || true
   done
