@@ -391,9 +391,9 @@ describe("opam initialised, then its config damaged", () => {
       const r = await inForky(`${env} && ${damage} && node ${cli} app --template domains --build --switch local --no-git`);
       expect(r.exitCode, r.all).toBe(1);
       expect(r.all).toContain(
-        "opam fails here (`opam var root` says: Stdlib.Parsing.Parse_error), so the project was written but not built.",
+        "opam fails here (`opam var root` says: Stdlib.Parsing.Parse_error). It was initialised, so opam init alone is not the fix: repair its state in",
       );
-      expect(r.all).toContain("Repair opam first: it was initialised, so opam init is not the fix");
+      expect(r.all).toContain("the project was written but not built; run: cd");
       expect(r.all).not.toContain("never initialised");
       expect(exists(join(outside, "app/dune-project"))).toBe(true);
       const next = await inForky(
@@ -401,7 +401,7 @@ describe("opam initialised, then its config damaged", () => {
       );
       expect(next.exitCode, next.all).toBe(0);
       expect(nextBlock(next.stdout)).toMatch(
-        /Next:\n {2}cd app2\n {2}# opam cannot read \S+\/opamroot\/config: restore it, or move its folder aside and run opam init\n {2}opam install \./,
+        /Next:\n {2}cd app2\n {2}# opam cannot read \S+\/opamroot\/config: restore it, or move its folder aside and run opam init\n {2}opam init\n {2}opam /,
       );
     },
     slow,
