@@ -163,7 +163,7 @@ describe("git init", () => {
     const disk = tmpfs(`size=4m,nr_inodes=${inodes + 1 + 3}`);
     const r = await runCli(args, { cwd: disk });
     expect(r.exitCode, outputOf(r)).toBe(0);
-    expect(r.stdout).toContain("git init failed; the project is written, run git init yourself.");
+    expect(r.stdout).toContain("git init failed; the project is written, run git init yourself");
     expect(existsSync(join(disk, "app/.git"))).toBe(false);
     expect(snapshot(join(disk, "app"))).toEqual(complete);
   });
