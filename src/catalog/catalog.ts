@@ -273,7 +273,8 @@ export function parseManifest(text: string, file: string, folder: string): Manif
   if (halfFloor) throw new CreateError(`${file}: approaches: ${halfFloor.name}: ocaml and floor go together`);
   for (const a of manifest.approaches ?? []) {
     const unborrowed = a.cStubs?.find((c) => !(`approaches/${c}.c` in a.borrow));
-    if (unborrowed) throw new CreateError(`${file}: approaches: ${a.name}: cStubs: ${unborrowed}: approaches/${unborrowed}.c is not borrowed`);
+    if (unborrowed)
+      throw new CreateError(`${file}: approaches: ${a.name}: cStubs: ${unborrowed}: approaches/${unborrowed}.c is not borrowed`);
   }
   return manifest;
 }
