@@ -18,6 +18,8 @@ const FS_REASONS: Record<string, string> = {
   EROFS: "the file system is read-only",
   ENAMETOOLONG: "the path is too long",
   EMFILE: "too many open files",
+  EXDEV:
+    "a folder on the way is on another file system (a mount point), and a file cannot be moved across file systems in one step, as writing all or nothing needs",
 };
 
 /** What an errno code means, in words; undefined for codes not listed. */

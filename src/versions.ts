@@ -46,3 +46,9 @@ export const DUNE_LANG = "3.11";
  * (test/format.test.ts checks it is the toolchain's).
  */
 export const OCAMLFORMAT_VERSION = "0.29.0";
+
+/**
+ * The oldest `(lang dune ...)` a project may have for `add`: the approach's dune files are
+ * written for dune 3's language, and test/add-e2e.test.ts builds and tests them under 3.0.
+ */
+export const ADD_DUNE_LANG_FLOOR = "3.0";

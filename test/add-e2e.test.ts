@@ -9,7 +9,7 @@
  * passes its tests; and the files differ from before only as intended.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { addableTemplates } from "../src/add/plan.js";
@@ -45,6 +45,14 @@ function isInsertion(before: string, after: string): boolean {
   let suffix = 0;
   while (suffix < before.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
   return after.length >= before.length && prefix + suffix >= before.length;
+}
+
+/** Writes `files` (relative paths) into `dir`, with their folders. */
+function writeFiles(dir: string, files: Record<string, string>) {
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(join(dir, f, ".."), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
 }
 
 /**
@@ -222,10 +230,7 @@ describe.skipIf(missing(byId("eio")).length > 0 || missing(byId("lwt")).length >
       "tests/dune": "(test\n (name test_odd)\n (package odd-core)\n (libraries odd_core))\n",
       "tests/test_odd.ml": 'let () = assert (Odd_core.answer = 42)\nlet () = print_endline "the user\'s own test ran"\n',
     };
-    for (const [f, text] of Object.entries(project)) {
-      mkdirSync(join(outside, f, ".."), { recursive: true });
-      writeFileSync(join(outside, f), text);
-    }
+    writeFiles(outside, project);
     // the .opam files as dune generates them
     const gen = await inForky(`cd ${inside} && (dune build @install --auto-promote >/dev/null 2>&1; dune build @install 2>&1)`);
     expect(gen.exitCode, gen.all).toBe(0);
@@ -245,6 +250,52 @@ describe.skipIf(missing(byId("eio")).length > 0 || missing(byId("lwt")).length >
     // the other package still builds and tests alone (as opam builds it), the approach's stanzas left out
     const alone = await inForky(`cd ${inside} && dune build -p odd-core @install @runtest 2>&1`);
     expect(alone.exitCode, alone.all).toBe(0);
+  }, 900_000);
+
+  it("a folder add refuses is one the real dune does not build or test; an odd layout it accepts (dirs with \\, vendored_dirs elsewhere, subdir, CRLF lines, a range) builds", async () => {
+    const m = byId("eio");
+    // code that fails to compile and a test that fails, in parallel/eio/: dune build and dune test pass only if dune skips them
+    const broken = {
+      "parallel/eio/x/dune": "(executable\n (name broken))\n\n(test\n (name fails))\n",
+      "parallel/eio/x/broken.ml": "let () = 1\n",
+      "parallel/eio/x/fails.ml": "let () = exit 1\n",
+    };
+    for (const dune of [
+      "(vendored_dirs parallel)\n",
+      "(subdir parallel (dirs :standard \\ eio))\n",
+      "(dirs :standard \\ para*)\n",
+      "(subdir parallel (data_only_dirs eio))\n",
+    ]) {
+      const [outside, inside] = await duneInit("add-skipped-");
+      writeFiles(outside, { dune, ...broken });
+      const built = await inForky(`cd ${inside} && dune build 2>&1 && dune test 2>&1`);
+      expect(built.exitCode, `${dune}: ${built.all}`).toBe(0);
+      rmSync(join(outside, "parallel/eio"), { recursive: true });
+      const before = files(outside);
+      const r = await runCli(["add", "eio"], { cwd: outside });
+      expect(r.exitCode, dune).toBe(1);
+      expect(r.stderr, dune).toMatch(/so dune would not (look into|build) parallel|vendored_dirs/);
+      expect(files(outside)).toEqual(before);
+    }
+    const [outside, inside] = await duneInit("add-accepted-");
+    const crlf = (t: string) => t.replace(/\n/g, "\r\n");
+    const layout = {
+      dune: "(dirs :standard \\ node_modules)\n\n(vendored_dirs vendor)\n\n(subdir\n parallel\n (dirs :standard \\ junk))\n",
+      "node_modules/x/dune": "(rule oops\n",
+      "vendor/v/dune": "(library\n (name v))\n",
+      "vendor/v/v.ml": "let x = 1\n",
+    };
+    writeFiles(outside, layout);
+    const dp = readFileSync(join(outside, "dune-project"), "utf8").replace(
+      " (depends ocaml)",
+      " (depends\n  (ocaml\n   (and\n    (>= 4.14)\n    (< 6.0))))",
+    );
+    writeFileSync(join(outside, "dune-project"), crlf(dp));
+    const gen = await inForky(`cd ${inside} && (dune build @install --auto-promote >/dev/null 2>&1; dune build @install 2>&1)`);
+    expect(gen.exitCode, gen.all).toBe(0);
+    const { result, after } = await addAndCheck(outside, inside, m, [], "dune exec ./bin/main.exe");
+    expect(result.dependencies.added).toEqual(["(eio_main (>= 1.3))"]);
+    expect(after["dune-project"]).toBe(crlf(dp.replace("    (< 6.0))))", "    (< 6.0)))\n  (eio_main\n   (>= 1.3)))")));
   }, 900_000);
 
   it("a hand-written .opam and no generate_opam_files (dune lang 3.0)", async () => {
@@ -275,10 +326,7 @@ build: [
       "bin/dune": "(executable\n (public_name hand)\n (name main))\n",
       "bin/main.ml": 'let () = print_endline "hand made"\n',
     };
-    for (const [f, text] of Object.entries(project)) {
-      mkdirSync(join(outside, f, ".."), { recursive: true });
-      writeFileSync(join(outside, f), text);
-    }
+    writeFiles(outside, project);
     const { after, user } = await addAndCheck(outside, inside, m, [], "dune exec hand");
     expect(user).toContain("hand made");
     expect(after["hand.opam"]).toBe(opam.replace("   # the build system\n", '   # the build system\n  "lwt" {>= "5.7.0"}\n'));

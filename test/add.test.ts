@@ -5,11 +5,13 @@
  * builds real projects with the real dune; add-terminal.test.ts drives its prompts.
  */
 
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { placementProblem, scanProject } from "../src/dune/scan.js";
+import { explainFsError } from "../src/errors.js";
 import { cliPath, exists, outputOf, runCli, snapshot, tempDir } from "./helpers/cli.js";
 import { DUNE_INIT, project } from "./helpers/projects.js";
 
@@ -164,7 +166,7 @@ describe("create-ocaml-parallel add", () => {
 
   it("refuses, writing nothing, with what to do: no project, compare, no template, a taken folder, odd --dir, include_subdirs, an unsafe file", async () => {
     const empty = tempDir();
-    let r = await add(empty, "eio");
+    const r = await add(empty, "eio");
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("no dune project here: neither");
     expect(readdirSync(empty)).toEqual([]);
@@ -193,22 +195,120 @@ describe("create-ocaml-parallel add", () => {
     await refused(["-t", "eio", "--template", "lwt"], "--template was given more than once; give it once");
     await refused(["eio", "--package"], "--package needs a value");
 
-    const subdirs = project({ dune: "(include_subdirs unqualified)\n" });
-    r = await add(subdirs, "eio");
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("dune has (include_subdirs unqualified)");
-    const dirs = project({ dune: "(dirs bin lib test)\n" });
-    r = await add(dirs, "eio");
-    expect(r.stderr).toContain("dune has (dirs ...) without parallel");
-
-    const unsafe = project({ "dune-project": DUNE_INIT.replace(" (depends ocaml)", " (depends ocaml)\n (depends dune)") });
-    const unsafeBefore = snapshot(unsafe);
-    r = await add(unsafe, "eio");
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(
+    // refused in a project of these files, which stay as they were
+    const refusedIn = async (files: Record<string, string>, message: string) => {
+      const other = project(files);
+      const otherBefore = snapshot(other);
+      const res = await add(other, "eio");
+      expect(res.exitCode, outputOf(res)).toBe(1);
+      expect(res.stderr).toContain(message);
+      expect(snapshot(other)).toEqual(otherBefore);
+    };
+    await refusedIn({ dune: "(include_subdirs unqualified)\n" }, "dune has (include_subdirs unqualified)");
+    await refusedIn({ dune: "(dirs bin lib test)\n" }, "dune has (dirs ...) without parallel");
+    await refusedIn(
+      { "dune-project": DUNE_INIT.replace(" (depends ocaml)", " (depends\n  (ocaml (< 5.0)))") },
+      "package foo depends on (ocaml (< 5.0)), and eio needs (ocaml (>= 5.2)): no version of ocaml is allowed by both, so opam could never install the project. Nothing was written.",
+    );
+    await refusedIn(
+      { "dune-project": DUNE_INIT.replace(" (depends ocaml)", " (depends ocaml)\n (depends dune)") },
       "dune-project cannot be edited safely: package foo has (depends ...) more than once. Nothing was written. Add by hand, to the (depends ...) of package foo in dune-project (leaving out any already there):\n  (ocaml (>= 5.2))\n  (eio_main (>= 1.3))\nthen run this command again",
     );
-    expect(snapshot(unsafe)).toEqual(unsafeBefore);
+  });
+
+  it("a folder dune would not build or test is refused, whichever dune file above says so: dirs (globs, \\), data_only_dirs, vendored_dirs, subdir, include_subdirs", () => {
+    const cases: [Record<string, string>, string | undefined][] = [
+      [{ dune: "(dirs bin lib test)\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs :standard \\ parallel)\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs (:standard \\ par*))\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs :standard \\ {x,parallel})\n" }, "dune has (dirs ...) without parallel"],
+      [{ dune: "(dirs bin lib test par?llel)\n" }, undefined],
+      [{ dune: "(dirs :standard \\ parallel_*)\n" }, undefined],
+      [{ dune: "(data_only_dirs para*)\n" }, "dune has (data_only_dirs ... parallel ...), so dune would not build parallel"],
+      [
+        { dune: "(vendored_dirs parallel)\n" },
+        "dune has (vendored_dirs ... parallel ...): dune builds in a vendored folder only what is installed or used elsewhere, and runs no test",
+      ],
+      [{ "parallel/dune": "(vendored_dirs eio)\n" }, "parallel/dune has (vendored_dirs ... eio ...)"],
+      [{ dune: "(subdir parallel (dirs other))\n" }, "parallel/dune or the (subdir ...) in dune has (dirs ...) without eio"],
+      [{ dune: "(subdir parallel (subdir eio (include_subdirs qualified)))\n" }, undefined],
+      [{ "x/dune": "(subdir ../parallel (dirs))\n" }, undefined],
+      [{ dune: "(subdir parallel (data_only_dirs eio))\n" }, "(data_only_dirs ... eio ...)"],
+      [{ dune: "(subdir parallel (vendored_dirs eio))\n" }, "(vendored_dirs ... eio ...)"],
+      [
+        { dune: "(subdir parallel (include_subdirs unqualified))\n" },
+        "(include_subdirs unqualified), so dune would take the new folder's dune files as part of parallel",
+      ],
+      [{ dune: "(include_subdirs no)\n(data_only_dirs node_modules)\n" }, undefined],
+    ];
+    for (const [files, expected] of cases) {
+      const dir = project(files);
+      const problem = placementProblem(scanProject(dir), "parallel/eio");
+      if (expected === undefined) expect(problem, JSON.stringify(files)).toBeUndefined();
+      else expect(problem, JSON.stringify(files)).toContain(expected);
+    }
+  });
+
+  it("keeps what the project's files are: CRLF lines stay CRLF; the mode and (run by root) the owner of a replaced file stay", async () => {
+    const crlf = (text: string) => text.replace(/\n/g, "\r\n");
+    const dir = project();
+    for (const f of ["dune-project", "foo.opam"]) writeFileSync(join(dir, f), crlf(readFileSync(join(dir, f), "utf8")));
+    chmodSync(join(dir, "dune-project"), 0o640);
+    const root = process.getuid?.() === 0;
+    if (root) chownSync(join(dir, "foo.opam"), 4321, 4322);
+    const r = await add(dir, "eio");
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(readFileSync(join(dir, "dune-project"), "utf8")).toBe(
+      crlf(DUNE_INIT.replace(" (depends ocaml)", " (depends\n  ocaml\n  (eio_main\n   (>= 1.3)))")),
+    );
+    expect(readFileSync(join(dir, "foo.opam"), "utf8")).toContain('  "ocaml"\r\n  "eio_main" {>= "1.3"}\r\n');
+    expect(statSync(join(dir, "dune-project")).mode & 0o777).toBe(0o640);
+    if (root) expect([statSync(join(dir, "foo.opam")).uid, statSync(join(dir, "foo.opam")).gid]).toEqual([4321, 4322]);
+  });
+
+  it("refuses, writing nothing: a read-only dune-project, a dune language below 3.0, what dune would refuse (#| |#); --into '~/x' is the home folder's x", async () => {
+    const readOnly = project();
+    chmodSync(join(readOnly, "dune-project"), 0o444);
+    const before = snapshot(readOnly);
+    let r = await add(readOnly, "eio");
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("dune-project is read-only (mode 444): make it writable (chmod u+w dune-project) and run this again, or");
+    expect(r.stderr).toContain("(eio_main (>= 1.3))");
+    expect(snapshot(readOnly)).toEqual(before);
+    for (const [text, message] of [
+      [
+        "(lang dune 2.9)\n(package (name foo))\n",
+        "says (lang dune 2.9), and the approach's dune files are written for the dune 3.0 language or newer. Nothing was written. Upgrade the project first: make its first line (lang dune 3.0)",
+      ],
+      [
+        "(lang dune 3.11)\n#| old |#\n(package (name foo))\n",
+        "cannot be read: #| where dune expects a (field ...) (dune 3 has no #| |# or #; comments) at line 2",
+      ],
+      [
+        "(lang dune 3.11)\n(package (name foo)\n #;(depends lwt)\n (depends ocaml))\n",
+        "cannot be read: # where dune expects a (field ...)",
+      ],
+    ]) {
+      const dir = project({ "dune-project": text });
+      const b = snapshot(dir);
+      r = await add(dir, "eio");
+      expect(r.exitCode, text).toBe(1);
+      expect(r.stderr, text).toContain(message);
+      expect(snapshot(dir)).toEqual(b);
+    }
+    const home = tempDir("cop-home-");
+    const dir = project();
+    renameSync(dir, join(home, "proj"));
+    r = await runCli(["add", "eio", "--into", "~/proj", "--dry-run", "--json"], { cwd: tempDir(), env: { HOME: home } });
+    expect(r.exitCode, outputOf(r)).toBe(0);
+    expect(JSON.parse(String(r.stdout)).project).toBe(join(home, "proj"));
+  });
+
+  it("a move across file systems (EXDEV) is said in words", () => {
+    const error = Object.assign(new Error("EXDEV: cross-device link not permitted, rename 'a' -> 'b'"), { code: "EXDEV" });
+    expect(String((explainFsError(error, "adding parallel/eio") as Error).message)).toBe(
+      "adding parallel/eio failed: a folder on the way is on another file system (a mount point), and a file cannot be moved across file systems in one step, as writing all or nothing needs (EXDEV); nothing was written",
+    );
   });
 
   it("finds the project as dune finds its root: the outermost dune-project above; --into points at one", async () => {

@@ -382,6 +382,32 @@ describe("opam installed but never initialised", () => {
   );
 });
 
+describe("opam initialised, then its config damaged", () => {
+  it(
+    "says that opam fails, in opam's own words and with the command, not that it was never initialised; Next: says opam init is not the fix",
+    async () => {
+      const { outside, inside, env } = setting();
+      const damage = 'echo "this is { not opam" > "$OPAMROOT/config"';
+      const r = await inForky(`${env} && ${damage} && node ${cli} app --template domains --build --switch local --no-git`);
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toContain(
+        "opam fails here (`opam var root` says: Stdlib.Parsing.Parse_error). It was initialised, so opam init alone is not the fix: repair its state in",
+      );
+      expect(r.all).toContain("the project was written but not built; run: cd");
+      expect(r.all).not.toContain("never initialised");
+      expect(exists(join(outside, "app/dune-project"))).toBe(true);
+      const next = await inForky(
+        `export OPAMROOT=${inside}/opamroot OPAMCOLOR=never; cd ${inside} && node ${cli} app2 --template domains --no-git`,
+      );
+      expect(next.exitCode, next.all).toBe(0);
+      expect(nextBlock(next.stdout)).toMatch(
+        /Next:\n {2}cd app2\n {2}# opam cannot read \S+\/opamroot\/config: restore it, or move its folder aside and run opam init\n {2}opam init\n {2}opam /,
+      );
+    },
+    slow,
+  );
+});
+
 describe("inside another dune project", () => {
   it(
     "--build there builds the project on its own, with dune --root when the outer one is a workspace",

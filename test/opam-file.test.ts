@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Unsatisfiable } from "../src/dune/constraints.js";
 import { opamDependency } from "../src/dune/depends.js";
 import { UnsafeEdit } from "../src/dune/dune-project.js";
 import { addOpamDependencies, readOpamDepends } from "../src/dune/opam-file.js";
@@ -35,6 +36,26 @@ describe(".opam: adding to depends", () => {
     expect(() => readOpamDepends("depends: [\ndepends: []\n")).toThrow(UnsafeEdit);
     expect(() => readOpamDepends('depends: ["a"]\ndepends: ["b"]\n')).toThrow(/more than once/);
     expect(() => readOpamDepends('depends: ["a" {>= "1"]\n')).toThrow(UnsafeEdit);
+  });
+
+  it("judges the user's entries as opam would: alternatives and {with-test} do not provide, an empty intersection is refused", () => {
+    const judged = (depends: string) => {
+      const edit = addOpamDependencies(`depends: [ ${depends} ]\n`, EIO);
+      return { added: edit.added.map(opamDependency), kept: edit.kept.map((k) => k.theirs) };
+    };
+    expect(judged('("lwt" | "eio_main") "ocaml"').added).toEqual(['"eio_main" {>= "1.3"}']);
+    expect(judged('"eio_main" {with-test} "ocaml" {>= "4.14" & != "5.2.0"}')).toEqual({
+      added: ['"eio_main" {>= "1.3"}'],
+      kept: ['"ocaml" {>= "4.14" & != "5.2.0"}'],
+    });
+    expect(judged('"ocaml" {!(< "5.2")} "eio_main" {>= "1.3" & os != "win32"}')).toEqual({
+      added: [],
+      kept: ['"ocaml" {!(< "5.2")}', '"eio_main" {>= "1.3" & os != "win32"}'],
+    });
+    for (const depends of ['"ocaml" {< "5.0"}', '"ocaml" {= "4.14.1" | < "5.1~"}', '"eio_main" {with-test & < "1.0"}'])
+      expect(() => addOpamDependencies(`depends: [ ${depends} ]\n`, EIO), depends).toThrow(Unsatisfiable);
+    // an optional dependency (depopts) cannot become a required one too: opam lint's error 31
+    expect(() => addOpamDependencies('depends: [ "ocaml" ]\ndepopts: [ "eio_main" ]\n', EIO)).toThrow(/eio_main is in depopts.*error 31/);
   });
 
   const space = fc.constantFrom(" ", "\n", "  ", "\n  ", "\n\n    ", "\t");
@@ -72,7 +93,13 @@ describe(".opam: adding to depends", () => {
         const before = names(text);
         const edit = addOpamDependencies(text, deps);
         expect(isInsertion(text, edit.text)).toBe(true);
-        expect(edit.added.map((d) => d.name)).toEqual(wantedNames.filter((n) => !before.includes(n)));
+        // an alternative ("a" | "b") or an entry {with-test} does not provide a dependency of the build: it is added
+        const provided = (n: string) =>
+          (readOpamDepends(text)?.members ?? []).some((m) => {
+            const entry = text.slice(m.start, m.end);
+            return m.names.length === 1 && m.names[0] === n && !entry.includes("with-test");
+          });
+        expect(edit.added.map((d) => d.name)).toEqual(wantedNames.filter((n) => !provided(n)));
         expect(names(edit.text)).toEqual([...before, ...edit.added.map((d) => d.name)]);
         for (const d of edit.added) expect(edit.text).toContain(opamDependency(d));
       }),

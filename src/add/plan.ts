@@ -5,7 +5,8 @@
  */ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { dependencyNames, findTemplate, loadCatalog, type OpamDependency, type Template, templateId } from "../catalog/catalog.js";
-import { lstatOrUndefined } from "../create/target.js";
+import { expandHome, lstatOrUndefined } from "../create/target.js";
+import { compareOpamVersions, Unsatisfiable } from "../dune/constraints.js";
 import { duneDependency, opamDependency } from "../dune/depends.js";
 import { addDuneDependencies, type DuneProject, readDuneProject, UnsafeEdit } from "../dune/dune-project.js";
 import { addOpamDependencies, readOpamDepends } from "../dune/opam-file.js";
@@ -13,7 +14,7 @@ import { type Located, locateProject, opamFilesIn, type ProjectScan, placementPr
 import { SexpError } from "../dune/sexp.js";
 import { CreateError, explainFsError } from "../errors.js";
 import { namesBroughtBy, type ProjectNames } from "../names.js";
-import { OCAMLFORMAT_VERSION } from "../versions.js";
+import { ADD_DUNE_LANG_FLOOR, OCAMLFORMAT_VERSION } from "../versions.js";
 
 export interface AddRequest {
   template: string;
@@ -45,14 +46,17 @@ export interface Project {
   /** its opam packages: `(package ...)` stanzas of dune-project, else `.opam` files beside it */
   packages: string[];
   scan: ProjectScan;
+  /** the files read whose lines end in CRLF (read with LF; edited with CRLF again) */
+  crlf: Set<string>;
 }
 
 export function inspectProject(into: string | undefined, cwd: string): Project {
-  const located = locateProject(resolve(cwd, into ?? "."));
+  const located = locateProject(resolve(cwd, expandHome(into ?? ".")));
   const file = join(located.project, "dune-project");
   let dune: DuneProject;
+  const crlf = new Set<string>();
   try {
-    dune = readDuneProject(readFileSync(file, "utf8"));
+    dune = readDuneProject(readLines(located.project, "dune-project", crlf));
   } catch (error) {
     if (error instanceof SexpError)
       throw new CreateError(
@@ -61,7 +65,7 @@ export function inspectProject(into: string | undefined, cwd: string): Project {
     throw explainFsError(error, `reading ${file}`);
   }
   const packages = dune.packages.length ? dune.packages.map((p) => p.name) : opamFilesIn(located.project);
-  return { located, dune, packages, scan: scanProject(located.root) };
+  return { located, dune, packages, scan: scanProject(located.root), crlf };
 }
 
 /** A change to a file of the project (paths relative to the project). */
@@ -107,10 +111,22 @@ export function planAdd(request: AddRequest, project = inspectProject(request.in
     throw new CreateError(
       `the project has a library ${taken[0]} (${taken[1]}), and ${manifest.name}'s dependencies bring one of that name: dune would find two. Nothing was written; rename yours first to add ${manifest.name}`,
     );
+  const lang = project.dune.lang;
+  if (lang !== undefined && compareOpamVersions(lang, ADD_DUNE_LANG_FLOOR) < 0)
+    throw new CreateError(
+      `${join(project.located.project, "dune-project")} says (lang dune ${lang}), and the approach's dune files are written for the dune ${ADD_DUNE_LANG_FLOOR} language or newer. Nothing was written. Upgrade the project first: make its first line (lang dune ${ADD_DUNE_LANG_FLOOR}) (or newer, up to your dune's version), run dune build and fix what it says (dune's CHANGES.md lists what changed in the language), then run this again`,
+    );
   const pkg = choosePackage(project, request.package, manifest);
   const dir = targetDir(project, request.dir ?? `parallel/${id}`);
   const { names, clashes } = chooseNames(project.scan, pkg, id);
-  const { edits, dependencies, notes } = dependencyEdits(project, pkg, manifest);
+  const { edits: changes, dependencies, notes } = withoutConflict(() => dependencyEdits(project, pkg, manifest), pkg, manifest);
+  for (const e of changes) {
+    const why = unreplaceable(project.located.project, e.path);
+    const generated = project.dune.generateOpamFiles && project.dune.packages.some((p) => p.name === pkg);
+    if (why) throw byHand(manifest, pkg, generated ? "dune-project" : e.path, why, generated ? "dune" : "opam");
+  }
+  const crlfLines = (e: FileEdit) => ({ path: e.path, before: e.before.replace(/\n/g, "\r\n"), after: e.after.replace(/\n/g, "\r\n") });
+  const edits = changes.map((e) => (project.crlf.has(e.path) ? crlfLines(e) : e));
   if (project.scan.unreadable.length)
     notes.push(
       `${project.scan.unreadable.join(", ")}: not read by this tool (dune in OCaml syntax?), so the names defined there were not checked for clashes`,
@@ -132,6 +148,43 @@ function projectFormatter(project: Project): string | undefined {
     return version && version !== OCAMLFORMAT_VERSION ? version : undefined;
   }
   return undefined;
+}
+
+/** `edit`, a constraint of the project's that leaves no version the approach can use said as what it is. */
+function withoutConflict<T>(edit: () => T, pkg: string, m: Template): T {
+  try {
+    return edit();
+  } catch (error) {
+    if (!(error instanceof Unsatisfiable)) throw error;
+    throw new CreateError(
+      `package ${pkg} depends on ${error.theirs}, and ${m.name} needs ${error.ours}: no version of ${error.name} is allowed by both, so opam could never install the project. Nothing was written. Loosen or remove yours (if the project needs ${error.name} that way, ${m.name} cannot join it), then run this again`,
+    );
+  }
+}
+
+/**
+ * Why `file` must not be replaced, if so: it was made read-only, or it belongs to another user
+ * (the edited file would become the runner's; root gives it back to its owner).
+ */
+function unreplaceable(root: string, file: string): string | undefined {
+  const { mode, uid } = statSync(join(root, file));
+  if ((mode & 0o222) === 0)
+    return `${file} is read-only (mode ${(mode & 0o777).toString(8)}): make it writable (chmod u+w ${file}) and run this again, or`;
+  const me = process.getuid?.();
+  if (me !== undefined && me !== 0 && uid !== me)
+    return `${file} belongs to another user (uid ${uid}), and the edited file would become yours: run this as its owner, or`;
+  return undefined;
+}
+
+/**
+ * A file of the project as the parsers read it, with LF lines: a file of CRLF lines (every line)
+ * is noted in `crlf`, and its edit is made with CRLF lines again.
+ */
+function readLines(root: string, file: string, crlf: Set<string>): string {
+  const text = readFileSync(join(root, file), "utf8");
+  if (!text.includes("\r\n") || /(^|[^\r])\n/.test(text)) return text;
+  crlf.add(file);
+  return text.replace(/\r\n/g, "\n");
 }
 
 /** What the approach needs: the OCaml floor and its opam packages. */
@@ -224,7 +277,7 @@ function dependencyEdits(project: Project, pkg: string, m: Template): Pick<AddPl
   const read = (file: string) => {
     const path = join(root, file);
     if (lstatSync(path).isSymbolicLink()) throw new UnsafeEdit(`${file} is a symbolic link`);
-    return readFileSync(path, "utf8");
+    return readLines(root, file, project.crlf);
   };
   if (project.dune.generateOpamFiles && project.dune.packages.some((p) => p.name === pkg)) {
     let edit: ReturnType<typeof addDuneDependencies>;

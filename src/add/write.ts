@@ -4,6 +4,7 @@
  * in the project, moved into place at the end, put back on failure or interruption).
  */ import {
   chmodSync,
+  chownSync,
   copyFileSync,
   existsSync,
   linkSync,
@@ -160,8 +161,12 @@ async function writeAdded(plan: AddPlan, render: (p: AddPlan, staging: string) =
     return await undoable(undo, async () => {
       const files = await render(plan, join(staging, "new"));
       plan.edits.forEach((e, k) => {
-        writeFileSync(join(staging, `edit-${k}`), e.after);
-        chmodSync(join(staging, `edit-${k}`), statSync(join(root, e.path)).mode & 0o7777);
+        const staged = join(staging, `edit-${k}`);
+        writeFileSync(staged, e.after);
+        // the edited file replaces the original: it keeps its mode, and (run by root) its owner
+        const { mode, uid, gid } = statSync(join(root, e.path));
+        chmodSync(staged, mode & 0o7777);
+        if (uid !== process.getuid?.() || gid !== process.getgid?.()) chownSync(staged, uid, gid);
       });
       try {
         writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });

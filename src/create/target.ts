@@ -19,8 +19,7 @@ export interface Target {
 /** Resolves `directory` against `cwd` and says whether a project can go there (a non-empty one only with `force`). */
 export function inspectTarget(directory: string, cwd: string, force: boolean): Target {
   if (directory.trim() === "") throw new CreateError("the project directory is empty");
-  // a quoted "~/x" reaches us unexpanded: expand it as a shell would, not into a folder named "~"
-  const given = resolve(cwd, directory.replace(/^~(?=$|[\\/])/, homedir()));
+  const given = resolve(cwd, expandHome(directory));
   if (!lstatExists(given)) {
     // a missing target is fine, but not below a file
     const ancestor = nearestExisting(given);
@@ -38,6 +37,9 @@ export function inspectTarget(directory: string, cwd: string, force: boolean): T
     );
   return { path, state: "non-empty" };
 }
+
+/** A quoted "~/x" reaches us unexpanded: expanded as a shell would, not into a folder named "~". */
+export const expandHome = (path: string) => path.replace(/^~(?=$|[\\/])/, homedir());
 
 function nearestExisting(path: string): string {
   let p = path;

@@ -5,6 +5,7 @@
  * Every other byte of the file stays as it was.
  */
 import type { OpamDependency } from "../catalog/catalog.js";
+import { type Formula, isRelation, providing } from "./constraints.js";
 import { opamDependency } from "./depends.js";
 import { UnsafeEdit } from "./dune-project.js";
 import { lineOf } from "./sexp.js";
@@ -61,7 +62,7 @@ function tokenize(text: string): Token[] {
     } else if ("[]{}():".includes(c)) {
       i++;
       push("punct", start);
-    } else if (/[!=<>&|?+-]/.test(c) && !/[A-Za-z0-9_]/.test(text[i + 1] ?? "")) {
+    } else if (/[!=<>&|?]/.test(c) || (/[+-]/.test(c) && !/[A-Za-z0-9_]/.test(text[i + 1] ?? ""))) {
       i += /^(!=|<=|>=|\+=|=\+|-=|:=|=:)/.test(text.slice(i, i + 2)) ? 2 : 1;
       push("op", start);
     } else if (/[A-Za-z0-9_%.~+-]/.test(c)) {
@@ -104,8 +105,8 @@ function skipGroup(tokens: Token[], i: number, text: string): number {
   throw new UnsafeEdit(`an unclosed "${tokens[i].text}" at line ${lineOf(text, tokens[i].start)}`);
 }
 
-/** The `depends:` field's list, or undefined when the file has none; throws UnsafeEdit when it cannot be read safely. */
-export function readOpamDepends(text: string): OpamDepends | undefined {
+/** The `depends:` field's list (or another field's), or undefined when the file has none; throws UnsafeEdit when it cannot be read safely. */
+export function readOpamDepends(text: string, field = "depends"): OpamDepends | undefined {
   const tokens = tokenize(text);
   const found: number[] = [];
   // top-level fields: `name:` outside any group (sections like `url { ... }` are skipped whole)
@@ -113,14 +114,14 @@ export function readOpamDepends(text: string): OpamDepends | undefined {
     const t = tokens[i];
     if (t.kind === "punct" && closing[t.text]) i = skipGroup(tokens, i, text);
     else {
-      if (t.kind === "word" && t.text === "depends" && tokens[i + 1]?.text === ":") found.push(i + 2);
+      if (t.kind === "word" && t.text === field && tokens[i + 1]?.text === ":") found.push(i + 2);
       i++;
     }
   }
   if (found.length === 0) return undefined;
-  if (found.length > 1) throw new UnsafeEdit("depends: is given more than once");
+  if (found.length > 1) throw new UnsafeEdit(`${field}: is given more than once`);
   const open = tokens[found[0]];
-  if (open?.text !== "[") throw new UnsafeEdit("depends: is not a [ ... ] list");
+  if (open?.text !== "[") throw new UnsafeEdit(`${field}: is not a [ ... ] list`);
   const end = skipGroup(tokens, found[0], text) - 1;
   const members: Member[] = [];
   const elements: OpamDepends["elements"] = [];
@@ -134,11 +135,11 @@ export function readOpamDepends(text: string): OpamDepends | undefined {
       elements.push({ start: t.start, end: t.end, lineComment: t.text.startsWith("#") });
       i++;
     } else if (t.text === "{") {
-      if (!member) throw new UnsafeEdit(`depends: starts with a { constraint ${at()}`);
+      if (!member) throw new UnsafeEdit(`${field}: starts with a { constraint ${at()}`);
       i = skipGroup(tokens, i, text);
       member.end = tokens[i - 1].end;
     } else if (t.kind === "op" && (t.text === "&" || t.text === "|")) {
-      if (!member) throw new UnsafeEdit(`depends: starts with "${t.text}" ${at()}`);
+      if (!member) throw new UnsafeEdit(`${field}: starts with "${t.text}" ${at()}`);
       joining = true;
       i++;
     } else if (t.kind === "string" || t.text === "(") {
@@ -164,9 +165,101 @@ export function readOpamDepends(text: string): OpamDepends | undefined {
       }
       joining = false;
       i = next;
-    } else throw new UnsafeEdit(`depends: has ${t.text} where a package name was expected, ${at()}`);
+    } else throw new UnsafeEdit(`${field}: has ${t.text} where a package name was expected, ${at()}`);
   }
   return { open, members, elements };
+}
+
+/**
+ * The packages of one entry of depends (a package, or a formula of packages with `&`, `|` and
+ * parentheses), each with its constraint; those inside an `|` are alternatives, not guaranteed.
+ */
+function packagesIn(entry: string, text: string): { name: string; formula?: Formula; guaranteed: boolean; text: string }[] {
+  const tokens = tokenize(entry).filter((t) => t.kind !== "comment");
+  let i = 0;
+  const next = () => tokens[i++];
+  const peek = () => tokens[i]?.text;
+  const refuse = (): never => {
+    throw new UnsafeEdit(`depends: has ${text}, which opam does not read`);
+  };
+  type Found = { name: string; formula?: Formula; guaranteed: boolean; text: string }[];
+  /** `item`s separated by `separator` (`&` or `|`) */
+  const sequence = <T>(separator: string, item: () => T): T[] => {
+    const items = [item()];
+    while (peek() === separator) {
+      next();
+      items.push(item());
+    }
+    return items;
+  };
+  const alternatives = (): Found => {
+    const branches = sequence("|", () => sequence("&", single).flat());
+    return branches.length === 1 ? branches[0] : branches.flat().map((p) => ({ ...p, guaranteed: false }));
+  };
+  const single = (): Found => {
+    const t = next();
+    if (t?.text === "(") {
+      const inner = alternatives();
+      if (next()?.text !== ")") refuse();
+      return inner;
+    }
+    if (t?.kind !== "string") return refuse();
+    const name = t.text.slice(1, -1);
+    if (peek() !== "{") return [{ name, guaranteed: true, text: `"${name}"` }];
+    const open = tokens[i];
+    next();
+    const formula = peek() === "}" ? undefined : versionFormula();
+    const close = next();
+    if (close?.text !== "}") refuse();
+    return [
+      {
+        name,
+        formula,
+        guaranteed: true,
+        text: `"${name}" ${entry.slice(open.start, close.end).replace(/\s+/g, " ").replace(/\{ /g, "{").replace(/ \}/g, "}")}`,
+      },
+    ];
+  };
+  // within { }: `|` over `&` over `!`, relations to versions, filters
+  const versionFormula = (): Formula => {
+    const either = sequence("|", () => {
+      const all = sequence("&", versionUnary);
+      return all.length === 1 ? all[0] : { kind: "and" as const, items: all };
+    });
+    return either.length === 1 ? either[0] : { kind: "or", items: either };
+  };
+  const unknown: Formula = { kind: "flag", name: "?" };
+  const versionUnary = (): Formula => {
+    const t = next();
+    if (t?.text === "!") return { kind: "not", item: versionUnary() };
+    if (t?.text === "?") {
+      versionUnary(); // ?VAR: whether it is defined, not known here
+      return unknown;
+    }
+    if (t?.text === "(") {
+      const inner = versionFormula();
+      if (next()?.text !== ")") refuse();
+      return inner;
+    }
+    if (t?.kind === "op" && isRelation(t.text)) {
+      const value = next();
+      if (value?.kind === "string") return { kind: "version", op: t.text, version: value.text.slice(1, -1) };
+      if (value?.kind === "word") return unknown; // a variable: `= version`
+      return refuse();
+    }
+    if (t?.kind === "word" || t?.kind === "string") {
+      // a filter comparison (os != "win32") is not known here
+      if (tokens[i]?.kind === "op" && isRelation(tokens[i].text)) {
+        i += 2;
+        return unknown;
+      }
+      return t.kind === "word" ? { kind: "flag", name: t.text } : unknown;
+    }
+    return refuse();
+  };
+  const found = alternatives();
+  if (i !== tokens.length) refuse();
+  return found;
 }
 
 const compact = (text: string, m: Member) => text.slice(m.start, m.end).replace(/\s+/g, " ").replace(/\{ /g, "{").replace(/ \}/g, "}");
@@ -183,15 +276,26 @@ export interface OpamEdit {
  */
 export function addOpamDependencies(text: string, deps: OpamDependency[], after?: number): OpamEdit {
   const depends = readOpamDepends(text);
-  const present = new Map((depends?.members ?? []).flatMap((m) => m.names.map((n) => [n, m] as const)));
+  const present = (depends?.members ?? []).flatMap((m) => packagesIn(text.slice(m.start, m.end), compact(text, m)));
   const added: OpamDependency[] = [];
   const kept: OpamEdit["kept"] = [];
   for (const d of deps) {
-    const theirs = present.get(d.name);
+    const theirs = providing(
+      present.filter((e) => e.name === d.name),
+      d,
+      opamDependency(d),
+    );
     if (!theirs) added.push(d);
-    else if ((d.constraints.length || d.test) && compact(text, theirs) !== opamDependency(d))
-      kept.push({ name: d.name, theirs: compact(text, theirs), ours: opamDependency(d) });
+    else if ((d.constraints.length || d.test) && theirs.text !== opamDependency(d))
+      kept.push({ name: d.name, theirs: theirs.text, ours: opamDependency(d) });
   }
+  // opam refuses a package both in depends and depopts (opam lint's error 31)
+  const optional = (readOpamDepends(text, "depopts")?.members ?? []).flatMap((m) => m.names);
+  const both = added.filter((d) => optional.includes(d.name)).map((d) => d.name);
+  if (both.length)
+    throw new UnsafeEdit(
+      `${both.join(", ")} is in depopts: [...], as an optional dependency, and opam refuses a package both there and in depends (opam lint's error 31). Move it from depopts to depends`,
+    );
   if (added.length === 0) return { text, added, kept };
   const entries = added.map(opamDependency);
   if (!depends) {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { CreateError } from "../errors.js";
-import { fieldsNamed, fieldValues, headOf, parseSexp, type Sexp, scalar, values } from "./sexp.js";
+import { fieldsNamed, fieldValues, headOf, parseSexp, type Sexp, type SexpList, scalar, values } from "./sexp.js";
 import { duneRootFrom } from "./workspace.js";
 
 export interface Located {
@@ -67,8 +67,10 @@ export interface ProjectScan {
   used: Map<string, Where>;
   /** dune files this tool could not read (dune in OCaml syntax, say) */
   unreadable: string[];
-  /** per folder (relative to the root, "" for the root): its dune file's elements */
+  /** per folder (relative to the root, "" for the root): its dune file's elements, and those of `(subdir ...)` stanzas above for it */
   duneFiles: Map<string, Sexp[]>;
+  /** the folders that `(subdir ...)` stanzas speak of, and the dune file of the stanza */
+  subdirStanzas: Map<string, Where>;
 }
 
 const capitalised = (s: string) => s[0].toUpperCase() + s.slice(1);
@@ -84,6 +86,7 @@ export function scanProject(root: string): ProjectScan {
     used: new Map(),
     unreadable: [],
     duneFiles: new Map(),
+    subdirStanzas: new Map(),
   };
   const note = (map: Map<string, Where>, name: string | undefined, where: Where) => {
     if (name && !map.has(name)) map.set(name, where);
@@ -120,6 +123,20 @@ export function scanProject(root: string): ProjectScan {
             note(scan.modules, capitalised(f.replace(/\.mli?$/, "")), `${relative(root, dir) || "."}/${f}`);
     }
   };
+  /** `(subdir PATH ...)` stanzas of the dune files above: their fields count as the folder's own dune file's */
+  const fromAbove = new Map<string, Sexp[]>();
+  const collectSubdirs = (items: Sexp[], folder: string, where: Where) => {
+    for (const stanza of items) {
+      const path = headOf(stanza) === "subdir" && stanza.kind === "list" ? scalar(values(stanza.items)[1]) : undefined;
+      // dune takes only folders below (it refuses "..")
+      if (path === undefined || path.split("/").includes("..") || path.startsWith("/")) continue;
+      const inside = join(folder, path);
+      const body = values((stanza as SexpList).items).slice(2);
+      fromAbove.set(inside, [...(fromAbove.get(inside) ?? []), ...body]);
+      note(scan.subdirStanzas, inside, where);
+      collectSubdirs(body, inside, where);
+    }
+  };
   const visit = (folder: string) => {
     const dir = join(root, folder);
     const file = join(dir, "dune");
@@ -128,12 +145,14 @@ export function scanProject(root: string): ProjectScan {
     if (existsSync(file) && statSync(file).isFile()) {
       try {
         items = parseSexp(readFileSync(file, "utf8"));
-        scan.duneFiles.set(folder, items);
         stanzas(items, folder, where);
+        collectSubdirs(items, folder, where);
       } catch {
         scan.unreadable.push(where);
       }
     }
+    items = [...items, ...(fromAbove.get(folder) ?? [])];
+    if (items.length) scan.duneFiles.set(folder, items);
     // the folders dune reads: (dirs ...) and (data_only_dirs ...) say which (node_modules is often left out so)
     const dirs = fieldValues(items, "dirs");
     const dataOnly = fieldValues(items, "data_only_dirs");
@@ -147,6 +166,8 @@ export function scanProject(root: string): ProjectScan {
         visit(join(folder, e.name));
   };
   visit("");
+  // a (subdir ...) may speak of a folder not made yet: the one the approach would go to, say
+  for (const [folder, items] of fromAbove) if (!scan.duneFiles.has(folder)) scan.duneFiles.set(folder, items);
   return scan;
 }
 
@@ -160,9 +181,10 @@ function atomsIn(items: Sexp[]): string[] {
 }
 
 /**
- * Why dune would not build a folder at `dir` (relative to the root, "/"-separated),
- * going by the dune files above it: `(include_subdirs ...)` makes sub-folders part
- * of the stanza above; `(dirs ...)`, `(data_only_dirs ...)` leave folders out.
+ * Why dune would not build and test a folder at `dir` (relative to the root, "/"-separated),
+ * going by the dune files above it (and their `(subdir ...)` stanzas): `(include_subdirs ...)`
+ * makes sub-folders part of the stanza above; `(dirs ...)`, `(data_only_dirs ...)` leave folders
+ * out; `(vendored_dirs ...)` builds only what is installed or used, and runs no test there.
  */
 export function placementProblem(scan: ProjectScan, dir: string): string | undefined {
   const parts = dir.split("/");
@@ -170,31 +192,54 @@ export function placementProblem(scan: ProjectScan, dir: string): string | undef
     const folder = parts.slice(0, k).join(sep);
     const items = scan.duneFiles.get(folder);
     if (!items) continue;
-    const file = folder === "" ? "dune" : `${parts.slice(0, k).join("/")}/dune`;
+    const own = folder === "" ? "dune" : `${parts.slice(0, k).join("/")}/dune`;
+    const above = scan.subdirStanzas.get(folder);
+    const file = above ? `${own} or the (subdir ...) in ${above}` : own;
     const child = parts[k];
+    const path = parts.slice(0, k + 1).join("/");
     const include = scalar(fieldValues(items, "include_subdirs")?.[0]);
     if (include && include !== "no")
       return `${file} has (include_subdirs ${include}), so dune would take the new folder's dune files as part of ${folder === "" ? "the root" : folder}; choose a --dir outside it`;
     const dirs = fieldValues(items, "dirs");
     if (dirs && !listed(dirs, child, true))
-      return `${file} has (dirs ...) without ${child}, so dune would not look into ${parts.slice(0, k + 1).join("/")}; add ${child} to it or choose another --dir`;
+      return `${file} has (dirs ...) without ${child}, so dune would not look into ${path}; add ${child} to it or choose another --dir`;
     for (const field of ["data_only_dirs", "ignored_subdirs"]) {
       const v = fieldValues(items, field);
       if (v && listed(v, child, false))
-        return `${file} has (${field} ... ${child} ...), so dune would not build ${parts.slice(0, k + 1).join("/")}; choose another --dir`;
+        return `${file} has (${field} ... ${child} ...), so dune would not build ${path}; choose another --dir`;
     }
+    const vendored = fieldValues(items, "vendored_dirs");
+    if (vendored && listed(vendored, child, false))
+      return `${file} has (vendored_dirs ... ${child} ...): dune builds in a vendored folder only what is installed or used elsewhere, and runs no test, format check or warning there, so the approach's test would never run; choose another --dir`;
   }
   return undefined;
 }
 
-/** Whether `(dirs ...)`-like values include `name`: listed, or `:standard` and not taken out with `\`. */
+/** dune's globs (`*`, `?`, `[a-z]`, `{a,b}`) as a regular expression of a whole folder name. */
+function globRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^$()|\\]|\*|\?|\{[^}]*\}/g, (m) => {
+    if (m === "*") return "[^/]*";
+    if (m === "?") return "[^/]";
+    if (m.startsWith("{"))
+      return `(?:${m
+        .slice(1, -1)
+        .split(",")
+        .map((x) => x.replace(/[.+^$()|\\*?]/g, "\\$&"))
+        .join("|")})`;
+    return `\\${m}`;
+  });
+  return new RegExp(`^${body}$`);
+}
+
+/** Whether `(dirs ...)`-like values include `name`: matched by a name or glob, or `:standard` and not taken out with `\`. */
 function listed(items: Sexp[], name: string, standardIncludes: boolean): boolean {
-  const atoms = items.flatMap((n): Sexp[] => (n.kind === "list" ? values(n.items) : [n])).map((n) => scalar(n));
+  const atoms = items.flatMap((n): Sexp[] => (n.kind === "list" ? values(n.items) : [n])).map((n) => scalar(n) ?? "");
   const cut = atoms.indexOf("\\");
   const given = cut < 0 ? atoms : atoms.slice(0, cut);
   const removed = cut < 0 ? [] : atoms.slice(cut + 1);
-  if (removed.includes(name)) return false;
-  return given.includes(name) || (standardIncludes && given.includes(":standard"));
+  const matches = (globs: string[]) => globs.some((g) => g !== ":standard" && globRegExp(g).test(name));
+  if (matches(removed)) return false;
+  return matches(given) || (standardIncludes && given.includes(":standard"));
 }
 
 /** The project's opam packages: `(package ...)` stanzas, else the `.opam` files beside dune-project. */

@@ -12,7 +12,7 @@ import { CreateError } from "../errors.js";
 import { shellCommand } from "../shell.js";
 import { DUNE_LANG, NEWEST_OCAML, OCAML_RELEASES, OCAML_RELEASES_DATE } from "../versions.js";
 import { type Installed, LOCAL_SWITCH_COMPILER, recipe, recipeLine } from "./recipe.js";
-import { compareVersions, detectTools, onPath, run, type Tools } from "./tools.js";
+import { compareVersions, detectTools, onPath, opamRoot, run, type Tools } from "./tools.js";
 
 export type SwitchMode = "local" | "current";
 
@@ -76,12 +76,15 @@ export function checkSwitchCompiler(version: string, manifest: Template) {
   if (compareVersions(version, manifest.ocaml) < 0)
     throw new CreateError(`--ocaml ${version} is older than ${manifest.ocaml}, which the ${manifest.name} template needs`);
 }
+/** opam initialised but failing, in its own words: what it said, and which command. */
+const opamFails = ({ opamBroken }: Tools) => `opam fails here (\`${opamBroken?.command}\` says: ${opamBroken?.error})`;
 /** Why the build goes without opam. */
-const withoutOpam = (tools: Tools) => (tools.opam ? "opam is not initialised" : "opam was not found");
+const withoutOpam = (tools: Tools) => (tools.opamBroken ? opamFails(tools) : tools.opam ? "opam is not initialised" : "opam was not found");
 
 /** What `recipe` needs to know, from what detectTools found. */
 const installed = (tools: Tools): Installed => ({
-  opam: tools.opam ? (tools.opamReady ? "ready" : "uninitialised") : undefined,
+  opam: tools.opam ? (tools.opamReady ? "ready" : tools.opamBroken ? "unreadable" : "uninitialised") : undefined,
+  opamConfig: join(opamRoot(), "config"),
   dune: tools.dune,
   switchOcaml: tools.opamSwitch ? tools.ocaml : undefined,
 });
@@ -122,10 +125,15 @@ export function buildMode(tools: Tools, manifest: Template, dir: string, switchM
     );
   // opam installed but never initialised can do nothing: dune alone may still build, unless opam was asked for
   if (tools.opam && !tools.opamReady && (switchMode || !tools.dune))
-    throw new CannotBuild(
-      "opam is installed but was never initialised",
-      `The project was written but not built; ${recipeFrom(tools, manifest, dir)}`,
-    );
+    throw tools.opamBroken
+      ? new CannotBuild(
+          opamFails(tools),
+          `It was initialised, so opam init alone is not the fix: repair its state in ${opamRoot()} (its config file first), or move that folder aside; the project was written but not built; ${recipeFrom(tools, manifest, dir)}`,
+        )
+      : new CannotBuild(
+          "opam is installed but was never initialised",
+          `The project was written but not built; ${recipeFrom(tools, manifest, dir)}`,
+        );
   const mode: BuildReport["with"] = !tools.opamReady
     ? "dune"
     : (switchMode ?? (tools.opamSwitch ? "current" : "local")) === "local"

@@ -12,7 +12,9 @@ import { compareVersions } from "./tools.js";
 
 /** What the recipe depends on: opam and its state, dune when opam is missing, the current switch's OCaml. */
 export interface Installed {
-  opam?: "ready" | "uninitialised";
+  /** unreadable: initialised once, but opam cannot read its config (opamConfig) */
+  opam?: "ready" | "uninitialised" | "unreadable";
+  opamConfig?: string;
   dune?: string;
   /** The OCaml of opam's current switch, when known. */
   switchOcaml?: string;
@@ -41,6 +43,10 @@ export function recipe(m: Template, tools: Installed, root: boolean): string[] {
   const current = tools.opam === "ready" && tools.switchOcaml !== undefined && compareVersions(tools.switchOcaml, m.ocaml) >= 0;
   return [
     ...(tools.opam ? [] : [`# install opam first: ${INSTALL_OPAM}`]),
+    // opam init alone is not the fix then
+    ...(tools.opam === "unreadable"
+      ? [`# opam cannot read ${tools.opamConfig}: restore it, or move its folder aside and run opam init`]
+      : []),
     ...(tools.opam === "ready" ? [] : ["opam init"]),
     current ? "opam install . --deps-only --with-test" : `opam switch create . ${LOCAL_SWITCH_COMPILER} --deps-only --with-test --yes`,
     ...build.map((c) => `opam exec -- ${c}`),
@@ -50,7 +56,7 @@ export function recipe(m: Template, tools: Installed, root: boolean): string[] {
 /** The recipe as one line for a message: `cd DIR && ...`, opam's installation said in words. */
 export function recipeLine(lines: string[], cd: string): string {
   const commands = lines.filter((l) => !l.startsWith("#"));
-  const first = lines.length > commands.length ? `install opam (${INSTALL_OPAM}), then run: ` : "run: ";
+  const first = lines.some((l) => l.startsWith("# install opam")) ? `install opam (${INSTALL_OPAM}), then run: ` : "run: ";
   return `${first}${[cd, ...commands].join(" && ")}`;
 }
 

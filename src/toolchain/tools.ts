@@ -32,8 +32,10 @@ async function versionOf(file: string, args: string[], cwd?: string): Promise<st
 
 export interface Tools {
   opam?: string;
-  /** Whether opam was initialised (`opam init`): without it, opam can do nothing. */
+  /** Whether opam works: initialised (`opam init`) and answering. */
   opamReady?: boolean;
+  /** opam was initialised but fails: its own error and the command that failed (not ready either). */
+  opamBroken?: { error: string; command: string };
   dune?: string;
   /** The OCaml that builds the project: the current switch's, or the one on PATH. */
   ocaml?: string;
@@ -43,11 +45,34 @@ export interface Tools {
 
 export async function detectTools(cwd: string): Promise<Tools> {
   const [opam, dune] = await Promise.all([versionOf("opam", ["--version"]), versionOf("dune", ["--version"])]);
-  // opam answers "Opam has not been initialised, please run `opam init'" (exit 50) to everything but --version
-  const opamReady = opam !== undefined && (await versionOf("opam", ["var", "root"], cwd)) !== undefined;
+  const state = opam === undefined ? undefined : await opamState(cwd);
+  const opamReady = state === "ready";
+  const opamBroken = typeof state === "object" ? state : undefined;
   const opamSwitch = opamReady ? await versionOf("opam", ["switch", "show"], cwd) : undefined;
   const ocaml = opamSwitch ? await versionOf("opam", ["exec", "--", "ocamlc", "-vnum"], cwd) : await versionOf("ocamlc", ["-vnum"]);
-  return { opam, opamReady, dune, ocaml, opamSwitch };
+  return { opam, opamReady, ...(opamBroken ? { opamBroken } : {}), dune, ocaml, opamSwitch };
+}
+
+/** Where opam keeps its state: OPAMROOT, else ~/.opam. */
+export const opamRoot = () => process.env.OPAMROOT || join(homedir(), ".opam");
+
+/**
+ * Whether opam works, asking it for its root: never initialised ("Opam has not been initialised,
+ * please run `opam init'", exit 50, to everything but --version), or initialised and failing (a
+ * damaged config: "Fatal error: Stdlib.Parsing.Parse_error", exit 99), with its own error.
+ */
+export async function opamState(cwd: string): Promise<"ready" | "uninitialised" | { error: string; command: string }> {
+  const r = await run("opam", ["var", "root"], { cwd, timeout: 60_000, env: { OPAMCOLOR: "never" } });
+  if (r.exitCode === 0) return "ready";
+  const said = `${r.stderr}\n${r.stdout}`;
+  if (/has not been initiali[sz]ed/i.test(said)) return "uninitialised";
+  // opam's own lines, without its warning about running as root, and "Fatal error:" joined to what follows
+  const lines = said
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^\[WARNING\] Running as root/.test(l));
+  const error = lines.join(" ").replace(/^Fatal error: /, "") || (r.timedOut ? "timed out" : `exit ${r.exitCode ?? r.code}`);
+  return { error: error.length > 300 ? `${error.slice(0, 300)}…` : error, command: "opam var root" };
 }
 
 /**
@@ -55,9 +80,19 @@ export async function detectTools(cwd: string): Promise<Tools> {
  * of detectTools: opam and its root's config file (what `opam init` writes),
  * and dune's version only when opam is missing.
  */
-export async function installedTools(): Promise<{ opam?: "ready" | "uninitialised"; dune?: string }> {
-  if (onPath("opam"))
-    return { opam: existsSync(join(process.env.OPAMROOT || join(homedir(), ".opam"), "config")) ? "ready" : "uninitialised" };
+export async function installedTools(): Promise<{ opam?: "ready" | "uninitialised" | "unreadable"; dune?: string; opamConfig?: string }> {
+  if (onPath("opam")) {
+    const opamConfig = join(opamRoot(), "config");
+    if (!existsSync(opamConfig)) return { opam: "uninitialised" };
+    // every config opam writes starts with its format version: one that does not, opam cannot read either
+    let text = "";
+    try {
+      text = readFileSync(opamConfig, "utf8");
+    } catch {
+      // unreadable to us: to opam too
+    }
+    return /^opam-version:\s*"\d/m.test(text) ? { opam: "ready" } : { opam: "unreadable", opamConfig };
+  }
   const dune = pathOf("dune");
   return dune ? { dune: await duneVersion(dune) } : {};
 }
