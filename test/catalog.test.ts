@@ -57,6 +57,15 @@ describe("catalog", () => {
     expect(() => findTemplate(catalog, "domain")).toThrowError(/unknown template "domain"\. Did you mean "domains"\?/);
   });
 
+  it.each([
+    [["kernel.c"], /cStubs: \[0\] a C file's name without \.c/],
+    [["other_kernel"], /approaches: ctypes: cStubs: other_kernel: approaches\/other_kernel\.c is not borrowed/],
+  ])("refuses compare's ctypes approach with cStubs %j", (stubs, message) => {
+    const m = JSON.parse(readFileSync(join(templatesDir, "compare/template.json"), "utf8"));
+    m.approaches.find((a: { name: string }) => a.name === "ctypes").cStubs = stubs;
+    expect(() => parseManifest(JSON.stringify(m), "templates/compare/template.json", "compare")).toThrowError(message);
+  });
+
   it("resolves compare's approaches: the defaults, or the chosen ones in the catalog's order, their opam merged", () => {
     const catalog = loadCatalog();
     const all = catalog.find((m) => m.name === "compare")!.approaches!;

@@ -82,7 +82,7 @@ describe("project names", () => {
       n,
       /clashes with (a module that templates link \([A-Z][a-z_]+, in .*domains-domainslib|the library "[a-z_-]+" that templates depend on \(.*domains-domainslib)/,
     ]),
-    ["ctypes", /clashes with the opam package "ctypes" that templates depend on \(ctypes\)/],
+    ["ctypes", /clashes with the opam package "ctypes" that templates depend on \(compare and ctypes\)/],
     ...["integers"].map((n): [string, RegExp] => [
       n,
       /clashes with (a module that templates link \([A-Z][a-z_]+, in .*luv|the library "[a-z_-]+" that templates depend on \(.*luv)/,

@@ -148,6 +148,11 @@ export interface ApproachSpec {
   /** The dune libraries the approach's library (or program) needs. */
   libraries: string[];
   borrow: Record<string, string>;
+  /**
+   * C files (names without `.c`, each borrowed under `approaches/`) compiled into the approach's
+   * library by dune's `foreign_stubs`: ctypes' kernel, which the library binds.
+   */
+  cStubs?: string[];
   system?: SystemDependency[];
   /** Its own OCaml floor, where it is above the template's (a resolved template takes the highest). */
   ocaml?: string;
@@ -227,6 +232,7 @@ const validateManifest = record({
         opam: opamList,
         libraries: strList,
         borrow: dictOf(str),
+        cStubs: optional(listOf(pattern(/^[a-z_][a-z0-9_]*$/, "a C file's name without .c"))),
         system: optional(systemList),
         program: optional(record({ executable: str, command: strList })),
         ocaml: optional(ocamlVersion),
@@ -265,6 +271,11 @@ export function parseManifest(text: string, file: string, folder: string): Manif
   if (manifest.name !== folder) throw new CreateError(`${file}: name: must be "${folder}", the folder's name`);
   const halfFloor = manifest.approaches?.find((a) => (a.ocaml === undefined) !== (a.floor === undefined));
   if (halfFloor) throw new CreateError(`${file}: approaches: ${halfFloor.name}: ocaml and floor go together`);
+  for (const a of manifest.approaches ?? []) {
+    const unborrowed = a.cStubs?.find((c) => !(`approaches/${c}.c` in a.borrow));
+    if (unborrowed)
+      throw new CreateError(`${file}: approaches: ${a.name}: cStubs: ${unborrowed}: approaches/${unborrowed}.c is not borrowed`);
+  }
   return manifest;
 }
 

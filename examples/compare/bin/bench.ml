@@ -197,6 +197,7 @@ let x_of f w =
 
 let y_of f s = f.top +. f.plot_h -. (f.plot_h *. s /. f.y_max)
 
+(* a colour per approach: the template's ten, and two more for your own *)
 let palette =
   [|
     "#4e79a7";
@@ -209,6 +210,8 @@ let palette =
     "#9c755f";
     "#ff9da7";
     "#bab0ac";
+    "#17becf";
+    "#d37295";
   |]
 
 let colour i = palette.(i mod Array.length palette)
