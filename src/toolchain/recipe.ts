@@ -4,11 +4,10 @@
  * this list, so the two never disagree.
  */
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { runCommand, type Template } from "../catalog/catalog.js";
 import { DUNE_LANG, NEWEST_OCAML } from "../versions.js";
-import { compareVersions } from "./tools.js";
+import { compareVersions, opamRoot } from "./tools.js";
 
 /** What the recipe depends on: opam and its state, dune when opam is missing, the current switch's OCaml. */
 export interface Installed {
@@ -68,7 +67,7 @@ export function recipeLine(lines: string[], cd: string): string {
  */
 export function currentSwitchOcaml(env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {
-    const root = env.OPAMROOT || join(homedir(), ".opam");
+    const root = opamRoot(env);
     const name = env.OPAMSWITCH || /^switch: "([^"]+)"/m.exec(readFileSync(join(root, "config"), "utf8"))?.[1];
     if (!name) return undefined;
     const prefix = name.startsWith("/") ? join(name, "_opam") : join(root, name);

@@ -54,7 +54,7 @@ export async function detectTools(cwd: string): Promise<Tools> {
 }
 
 /** Where opam keeps its state: OPAMROOT, else ~/.opam. */
-export const opamRoot = () => process.env.OPAMROOT || join(homedir(), ".opam");
+export const opamRoot = (env: NodeJS.ProcessEnv = process.env) => env.OPAMROOT || join(homedir(), ".opam");
 
 /**
  * Whether opam works, asking it for its root: never initialised ("Opam has not been initialised,
