@@ -11,6 +11,7 @@ const unit = [
   "names",
   "opam-file",
   "package",
+  "prebuilt",
   "render",
   "systems",
   "temp",

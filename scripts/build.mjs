@@ -96,3 +96,10 @@ const bundle = (name, entry) =>
     logLevel: "warning",
   });
 await Promise.all([bundle("cli", path("../src/cli/main.ts")), ...Object.keys(lazy).map((name) => bundle(name, `lazy:${name}`))]);
+
+// dist/prebuilt.json (src/prebuilt.ts): src/prebuild.ts bundled beside the CLI, run once, removed
+await bundle("prebuild", path("../src/prebuild.ts"));
+const { createRequire } = await import("node:module");
+const prebuildBundle = path("../dist/prebuild.cjs");
+writeFileSync(path("../dist/prebuilt.json"), JSON.stringify(createRequire(import.meta.url)(prebuildBundle).derivePrebuilt()));
+rmSync(prebuildBundle);

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { templatesDir } from "./package-files.js";
+import { prebuilt } from "./prebuilt.js";
 
 export interface ProjectNames {
   /** opam package and dune project name, e.g. `my-app`. */
@@ -44,6 +45,10 @@ let closures: Record<string, string[]> | undefined;
 const opamClosures = () =>
   (closures ??= (JSON.parse(readFileSync(join(templatesDir, "depexts.json"), "utf8")) as { closure: Record<string, string[]> }).closure);
 
+/** The library name (`-` read as `_`) of an opam package, a dune library or its top module. */
+const libraryForm = (name: string) => name.replace(/-/g, "_");
+const uncapitalised = (module: string) => module[0].toLowerCase() + module.slice(1);
+
 /**
  * Programs the generated projects' own rules run by name: a project's public executable of
  * that name would be run instead (dune looks in the project first).
@@ -61,7 +66,7 @@ const TOOLS: Record<string, string> = {
 export function namesBroughtBy(id: string): Set<string> {
   const t = recorded().templates[id];
   const names = [...(t?.libraries ?? []).map((l) => l.split(".")[0]), ...(t?.packages ?? []), ...(opamClosures()[id] ?? [])];
-  return new Set(names.map((n) => n.replace(/-/g, "_")));
+  return new Set(names.map(libraryForm));
 }
 
 /** "a", "a and b", "a, b and c" */
@@ -82,18 +87,18 @@ function clash(name: string, library: string): string | undefined {
   const module = library[0].toUpperCase() + library.slice(1);
   const standard = stdlib.find((m) => m === module);
   if (standard) return `"${name}" clashes with a module of OCaml's standard library (${standard}); pick another name`;
-  const packages = where((t) => t.packages.find((p) => p === name || p.replace(/-/g, "_") === library));
+  const packages = where((t) => t.packages.find((p) => p === name || libraryForm(p) === library));
   if (packages.length)
     return `"${name}" clashes with the opam package "${packages[0].found}" that templates depend on (${listed(packages.map((p) => p.id))}); pick another name`;
   const modules = where((t) => t.modules.find((m) => m === module));
   if (modules.length)
     return `"${name}" clashes with a module that templates link (${modules[0].found}, in ${listed(modules.map((m) => m.id))}); pick another name`;
-  const libraries = where((t) => t.libraries.find((l) => [l, l.split(".")[0]].some((x) => x === name || x.replace(/-/g, "_") === library)));
+  const libraries = where((t) => t.libraries.find((l) => [l, l.split(".")[0]].some((x) => x === name || libraryForm(x) === library)));
   if (libraries.length)
     return `"${name}" clashes with the library "${libraries[0].found}" that templates depend on (${listed(libraries.map((l) => l.id))}); pick another name`;
   // the whole opam solution: a project of the name of a package in it could not be installed beside it
   const needing = Object.entries(opamClosures())
-    .filter(([, packages]) => packages.some((p) => p === name || p.replace(/-/g, "_") === library))
+    .filter(([, packages]) => packages.some((p) => p === name || libraryForm(p) === library))
     .map(([id]) => id);
   const plain = needing.filter((id) => !id.includes(":"));
   if (needing.length)
@@ -101,6 +106,29 @@ function clash(name: string, library: string): string | undefined {
   if (TOOLS[name])
     return `"${name}" clashes with a program the project's own rules run (${TOOLS[name]}): the project's executable of that name would run instead; pick another name`;
   return undefined;
+}
+
+let clashing: Set<string> | undefined;
+/**
+ * Every project library name that clash() refuses, in the form clash() compares: a name
+ * outside it needs no search of the records (the bundle keeps it in prebuilt.json).
+ */
+export function clashingLibraries(): Set<string> {
+  if (clashing) return clashing;
+  const { stdlib, templates } = recorded();
+  const recordedTemplates = Object.values(templates);
+  clashing = new Set([
+    ...recordedTemplates.flatMap((t) => [
+      ...t.own,
+      ...t.packages.map(libraryForm),
+      ...t.modules.map(uncapitalised),
+      ...t.libraries.flatMap((l) => [libraryForm(l), libraryForm(l.split(".")[0])]),
+    ]),
+    ...stdlib.map(uncapitalised),
+    ...Object.values(opamClosures()).flat().map(libraryForm),
+    ...Object.keys(TOOLS).map(libraryForm),
+  ]);
+  return clashing;
 }
 
 const MAX_LENGTH = 64;
@@ -128,18 +156,18 @@ export function nameProblem(name: string, dependencies: readonly string[] = []):
   if (!/^[a-z][a-z0-9_-]*$/.test(name))
     return `"${name}" may only contain lower-case letters, digits, "-" and "_" (opam package and OCaml library names)`;
   if (/[-_]{2}|[-_]$/.test(name)) return `"${name}" must not end with or repeat "-" or "_"`;
-  const library = name.replace(/-/g, "_");
+  const library = libraryForm(name);
   if (KEYWORDS.has(library)) return `"${name}" is an OCaml keyword; pick another name`;
-  const clashing = clash(name, library);
-  if (clashing) return clashing;
+  const clashes = (prebuilt()?.clashingLibraries.includes(library) ?? clashingLibraries().has(library)) && clash(name, library);
+  if (clashes) return clashes;
   // the manifests' own names, should the record lag behind them
-  const dependency = dependencies.find((d) => d === name || d.split(".")[0].replace(/-/g, "_") === library);
+  const dependency = dependencies.find((d) => d === name || libraryForm(d.split(".")[0]) === library);
   if (dependency) return `"${name}" clashes with the library "${dependency}" that templates depend on; pick another name`;
   return undefined;
 }
 
 export function projectNames(name: string): ProjectNames {
-  const library = name.replace(/-/g, "_");
+  const library = libraryForm(name);
   return { package: name, library, module: library[0].toUpperCase() + library.slice(1) };
 }
 

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateError } from "../errors.js";
 import { templatesDir } from "../package-files.js";
+import { prebuilt } from "../prebuilt.js";
 import { NEWEST_OCAML_MINOR } from "../versions.js";
 import { KINDS, type Kind } from "./kinds.js";
 import { adviceFor, findSystem, loadSystems } from "./systems.js";
@@ -281,22 +282,27 @@ export function parseManifest(text: string, file: string, folder: string): Manif
 
 let cached: Manifest[] | undefined;
 
-/** The templates' names, in the catalog's order, without reading their manifests (for --help). */
+/** The templates' names, in the catalog's order, without validating their manifests (for --help). */
 export const templateNames = (dir = templatesDir): string[] =>
+  (dir === templatesDir ? prebuilt()?.manifests.map((m) => m.name) : undefined) ??
   readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
     .map((e) => e.name)
     .sort();
 
-/** Every approach, in the catalog's order (the folders' names, sorted). */
+/** Every approach, in the catalog's order (the folders' names, sorted); the bundle's are validated at build time. */
 export function loadCatalog(dir = templatesDir): Manifest[] {
-  if (dir === templatesDir && cached) return cached;
-  const manifests = templateNames(dir).map((name) => {
+  if (dir !== templatesDir) return readCatalog(dir);
+  cached ??= prebuilt()?.manifests ?? readCatalog(dir);
+  return cached;
+}
+
+/** Every manifest under `dir`, read and validated (prebuild.ts keeps the result). */
+export function readCatalog(dir: string): Manifest[] {
+  return templateNames(dir).map((name) => {
     const file = join(dir, name, "template.json");
     return parseManifest(readFileSync(file, "utf8"), file, name);
   });
-  if (dir === templatesDir) cached = manifests;
-  return manifests;
 }
 
 /** The edit distance, for "did you mean". */
@@ -428,7 +434,10 @@ export function templateId(m: Template): string {
  * The opam packages and dune libraries of every template and variant: a project
  * named after one would clash with it in opam or in dune, whichever template it uses.
  */
-export function dependencyNames(catalog = loadCatalog()): string[] {
+export const dependencyNames = (): string[] => prebuilt()?.dependencyNames ?? deriveDependencyNames(loadCatalog());
+
+/** dependencyNames, from the manifests (prebuild.ts keeps the result). */
+export function deriveDependencyNames(catalog: Manifest[]): string[] {
   const approaches = catalog.flatMap((m) => m.approaches ?? []);
   const names = [
     ...allTemplates(catalog).flatMap((m) => [...m.opam.map((d) => d.name), ...librariesOf(m)]),

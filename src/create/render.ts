@@ -13,6 +13,7 @@ import { formatDune, isDuneFile } from "../dune/format.js";
 import type { Enclosing } from "../dune/workspace.js";
 import { DEFAULT_AUTHOR, oneLine, type ProjectNames } from "../names.js";
 import { packageVersion, templatesDir } from "../package-files.js";
+import { prebuilt } from "../prebuilt.js";
 import { shellCommand } from "../shell.js";
 import { LOCAL_SWITCH_COMPILER } from "../toolchain/recipe.js";
 import { DUNE_LANG, NEWEST_OCAML_MINOR, OCAMLFORMAT_VERSION } from "../versions.js";
@@ -165,6 +166,12 @@ function* walk(dir: string, base = dir): Generator<string> {
   }
 }
 
+/** The files of a folder of templates/ (a layer), relative to it, as found there (prebuild.ts keeps them). */
+export const walkLayer = (layer: string): string[] => [...walk(join(templatesDir, layer))];
+
+/** The files of a layer: as the build recorded them (the package ships no .hbs file), or as found. */
+const layerFiles = (layer: string): string[] => prebuilt()?.layers[layer] ?? walkLayer(layer);
+
 /** The layers a manifest is made of, in rendering order: a later layer's file replaces an earlier one's. */
 export const layersOf = (m: Template) => ["_shared", ...m.layers, m.name, ...(m.variant?.layers ?? [])];
 
@@ -177,7 +184,7 @@ export function renderProject(input: RenderInput, destination: string, place: (o
   // output path → source path under templates/
   const sources = new Map<string, string>();
   for (const layer of layersOf(input.manifest)) {
-    for (const file of walk(join(templatesDir, layer))) sources.set(outputPath(file, input.names), join(layer, file));
+    for (const file of layerFiles(layer)) sources.set(outputPath(file, input.names), join(layer, file));
   }
   // files taken from other templates (the compare template reuses the approaches' own code)
   for (const borrowed of [input.manifest.borrow ?? {}, ...(input.manifest.chosen ?? []).map((a) => a.borrow)])
