@@ -6,4 +6,4 @@ if (version[0] < 20 || (version[0] === 20 && version[1] < 5)) {
   process.stderr.write("create-ocaml-parallel needs Node.js 20.5 or newer; this is " + process.version + ".\n");
   process.exit(1);
 }
-require("../dist/cli.cjs").runCli();
+require("./compile-cache.cjs").requireCompiled(require("node:path").join(__dirname, "../dist/cli.cjs")).runCli();

@@ -211,6 +211,41 @@ describe("writing a project", () => {
     expect(older.stdout).toContain("opam exec -- dune build");
   });
 
+  it("keeps V8's compiled code of the bundle between runs, and runs whatever the kept file holds", async () => {
+    const cache = tempDir();
+    const kept = join(cache, "create-ocaml-parallel/cli.v8-code");
+    const run = async (env: Record<string, string> = {}) => {
+      const r = await runCli([join(tempDir(), "app"), "-t", "domains", "--yes", "--no-git"], { env: { XDG_CACHE_HOME: cache, ...env } });
+      expect(r.exitCode, outputOf(r)).toBe(0);
+      expect(r.stdout).toMatch(/^Wrote the domains project app/);
+      return String(r.stdout);
+    };
+    const first = await run();
+    const written = readFileSync(kept);
+    const writtenAt = statSync(kept).mtimeMs;
+    // for this bundle file on this Node, then V8's code
+    expect(written.toString("utf8", 0, written.indexOf(10))).toMatch(/\/dist\/cli\.cjs \d+ \d+ [\d.]+ v\d+\.\d+\.\d+ \w+$/);
+    expect(written.length).toBeGreaterThan(50_000);
+    // taken as it is: the same run, the file left alone
+    expect((await run()).replace(/\/tmp\/\S+/g, "")).toBe(first.replace(/\/tmp\/\S+/g, ""));
+    expect(readFileSync(kept).equals(written)).toBe(true);
+    expect(statSync(kept).mtimeMs).toBe(writtenAt);
+    // damaged under the right key: V8 refuses it, the run goes on and keeps a good one
+    writeFileSync(kept, Buffer.concat([written.subarray(0, written.indexOf(10) + 1), Buffer.from("not V8's code")]));
+    await run();
+    expect(readFileSync(kept).length).toBeGreaterThan(50_000);
+    // for another bundle (another key): replaced
+    writeFileSync(kept, `/elsewhere/dist/cli.cjs 1 2 3 v20.0.0 x64\n${"x".repeat(100)}`);
+    await run();
+    const key = written.subarray(0, written.indexOf(10) + 1);
+    expect(readFileSync(kept).subarray(0, key.length).equals(key)).toBe(true);
+    // a cache folder that cannot be made, and Node's switch to turn compile caches off: nothing kept, nothing lost
+    await run({ XDG_CACHE_HOME: join(kept, "not-a-folder") });
+    const off = tempDir();
+    await run({ XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" });
+    expect(exists(join(off, "create-ocaml-parallel/cli.v8-code"))).toBe(false);
+  });
+
   it("takes the template as the second argument, and absolute directories", async () => {
     const cwd = tempDir();
     const r = await runCli([join(cwd, "deep/er/Project Two"), "domains", "--yes", "--no-git"], { cwd: tempDir() });
