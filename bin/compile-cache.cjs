@@ -1,6 +1,7 @@
 // Loads the bundle with the code V8 compiled for it on an earlier run, kept in the user's cache
 // folder (beside dune-version.json, src/toolchain/tools.ts): compiling dist/cli.cjs and the
-// functions a run calls is about a tenth of a run (8 ms of 92 on the benchmark machine).
+// functions a run calls is up to a tenth of a run (1 to 10 ms of about 100 on the benchmark
+// machine, README).
 // Node 22.1's module.enableCompileCache does this, but Node 20 has none, so this does it on
 // every version, as v8-compile-cache did. The kept code is for one bundle file (path, inode,
 // size, modification time) on one Node; V8 itself refuses code from another V8 or other flags.
