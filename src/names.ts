@@ -108,17 +108,14 @@ function clash(name: string, library: string): string | undefined {
   return undefined;
 }
 
-let clashing: Set<string> | undefined;
 /**
- * Every project library name that clash() refuses, in the form clash() compares: a name
- * outside it needs no search of the records (the bundle keeps it in prebuilt.json).
+ * Every project library name that clash() refuses, in the form clash() compares, sorted
+ * (prebuild.ts keeps it in prebuilt.json).
  */
-export function clashingLibraries(): Set<string> {
-  if (clashing) return clashing;
+export function deriveClashingLibraries(): string[] {
   const { stdlib, templates } = recorded();
-  const recordedTemplates = Object.values(templates);
-  clashing = new Set([
-    ...recordedTemplates.flatMap((t) => [
+  const names = new Set([
+    ...Object.values(templates).flatMap((t) => [
       ...t.own,
       ...t.packages.map(libraryForm),
       ...t.modules.map(uncapitalised),
@@ -128,8 +125,12 @@ export function clashingLibraries(): Set<string> {
     ...Object.values(opamClosures()).flat().map(libraryForm),
     ...Object.keys(TOOLS).map(libraryForm),
   ]);
-  return clashing;
+  return [...names].sort();
 }
+
+let clashing: Set<string> | undefined;
+/** deriveClashingLibraries, as the build kept it or derived here: a name outside it needs no search of the records. */
+const clashingLibraries = () => (clashing ??= new Set(prebuilt()?.clashingLibraries ?? deriveClashingLibraries()));
 
 const MAX_LENGTH = 64;
 
@@ -158,7 +159,7 @@ export function nameProblem(name: string, dependencies: readonly string[] = []):
   if (/[-_]{2}|[-_]$/.test(name)) return `"${name}" must not end with or repeat "-" or "_"`;
   const library = libraryForm(name);
   if (KEYWORDS.has(library)) return `"${name}" is an OCaml keyword; pick another name`;
-  const clashes = (prebuilt()?.clashingLibraries.includes(library) ?? clashingLibraries().has(library)) && clash(name, library);
+  const clashes = clashingLibraries().has(library) && clash(name, library);
   if (clashes) return clashes;
   // the manifests' own names, should the record lag behind them
   const dependency = dependencies.find((d) => d === name || libraryForm(d.split(".")[0]) === library);

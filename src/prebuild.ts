@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { deriveDependencyNames, readCatalog } from "./catalog/catalog.js";
 import { walkLayer } from "./create/render.js";
-import { clashingLibraries } from "./names.js";
+import { deriveClashingLibraries } from "./names.js";
 import { templatesDir } from "./package-files.js";
 import type { Prebuilt } from "./prebuilt.js";
 
@@ -16,7 +16,7 @@ export function derivePrebuilt(): Prebuilt {
   return {
     manifests,
     dependencyNames: deriveDependencyNames(manifests),
-    clashingLibraries: [...clashingLibraries()].sort(),
+    clashingLibraries: deriveClashingLibraries(),
     layers: Object.fromEntries(folders.map((f) => [f.name, walkLayer(f.name)])),
   };
 }

@@ -14,13 +14,11 @@ import type { Manifest } from "./catalog/catalog.js";
 export interface Prebuilt {
   manifests: Manifest[];
   dependencyNames: string[];
-  /** names.ts's clashingLibraries: a project's library outside it clashes with nothing recorded */
+  /** names.ts's deriveClashingLibraries: a project's library outside it clashes with nothing recorded */
   clashingLibraries: string[];
   /** every folder of templates/ (a layer) → its files, as render.ts walks them */
   layers: Record<string, string[]>;
 }
-
-export const PREBUILT_FILE = "prebuilt.json";
 
 let loaded: Prebuilt | null | undefined;
 
@@ -28,7 +26,7 @@ let loaded: Prebuilt | null | undefined;
 export function prebuilt(): Prebuilt | undefined {
   if (loaded === undefined) {
     try {
-      loaded = JSON.parse(readFileSync(new URL(PREBUILT_FILE, import.meta.url), "utf8")) as Prebuilt;
+      loaded = JSON.parse(readFileSync(new URL("prebuilt.json", import.meta.url), "utf8")) as Prebuilt;
     } catch {
       loaded = null;
     }
