@@ -13,6 +13,7 @@ import { formatDune, isDuneFile } from "../dune/format.js";
 import type { Enclosing } from "../dune/workspace.js";
 import { DEFAULT_AUTHOR, oneLine, type ProjectNames } from "../names.js";
 import { packageVersion, templatesDir } from "../package-files.js";
+import { joinText } from "../paths.js";
 import { prebuilt } from "../prebuilt.js";
 import { shellCommand } from "../shell.js";
 import { LOCAL_SWITCH_COMPILER } from "../toolchain/recipe.js";
@@ -184,19 +185,22 @@ export function renderProject(input: RenderInput, destination: string, place: (o
   // output path → source path under templates/
   const sources = new Map<string, string>();
   for (const layer of layersOf(input.manifest)) {
-    for (const file of layerFiles(layer)) sources.set(outputPath(file, input.names), join(layer, file));
+    for (const file of layerFiles(layer)) sources.set(outputPath(file, input.names), joinText(layer, file));
   }
   // files taken from other templates (the compare template reuses the approaches' own code)
   for (const borrowed of [input.manifest.borrow ?? {}, ...(input.manifest.chosen ?? []).map((a) => a.borrow)])
     for (const [output, source] of Object.entries(borrowed)) sources.set(outputPath(output, input.names), source);
   // `place` maps a file to where it goes, or leaves it out (add.ts: lib/, bin/, test/ into a folder of a project)
   const written: string[] = [];
+  const folders = new Set<string>();
   for (const [output, source] of sources) {
     const path = place(output);
     if (path === undefined) continue;
-    const target = join(destination, path);
-    mkdirSync(dirname(target), { recursive: true });
-    if (!source.endsWith(".hbs")) copyFileSync(join(templatesDir, source), target);
+    const target = joinText(destination, path);
+    const folder = dirname(target);
+    if (!folders.has(folder)) mkdirSync(folder, { recursive: true });
+    folders.add(folder);
+    if (!source.endsWith(".hbs")) copyFileSync(joinText(templatesDir, source), target);
     else {
       const text = engine.template(templateSpec(source))(data);
       // laid out as dune lays it out, for any name length: `dune build @fmt` passes

@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { CreateError, explainFsError } from "../errors.js";
 import { undoable } from "../interrupt.js";
+import { joinText } from "../paths.js";
 
 export interface Target {
   /** Absolute path of the project directory. */
@@ -50,7 +51,7 @@ function nearestExisting(path: string): string {
 /** Files below `dir`, relative, for listing what a render produced. */
 function filesBelow(dir: string, prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesBelow(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    e.isDirectory() ? filesBelow(joinText(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
   );
 }
 

@@ -5,7 +5,8 @@
  * build as part of the outer one, and fail on the outer one's files.
  */
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { joinText } from "../paths.js";
 
 export interface Enclosing {
   /** The folder dune would take as the root. */
@@ -26,8 +27,8 @@ export function duneRootFrom(dir: string): Enclosing | undefined {
   let workspace: string | undefined;
   let project: string | undefined;
   for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, "dune-workspace"))) workspace = d;
-    if (existsSync(join(d, "dune-project"))) project = d;
+    if (existsSync(joinText(d, "dune-workspace"))) workspace = d;
+    if (existsSync(joinText(d, "dune-project"))) project = d;
     if (dirname(d) === d) break;
   }
   if (workspace) return { root: workspace, workspace: true };

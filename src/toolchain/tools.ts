@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Options } from "execa";
+import { joinText } from "../paths.js";
 
 export async function run(file: string, args: string[], options: Options = {}) {
   const { execa } = await import("execa");
@@ -15,10 +16,11 @@ export async function run(file: string, args: string[], options: Options = {}) {
 
 /** Where the executable called `command` is on PATH, or undefined. */
 function pathOf(command: string): string | undefined {
-  return (process.env.PATH ?? "")
-    .split(delimiter)
-    .map((dir) => dir && join(dir, command))
-    .find((file) => file && existsSync(file));
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const file = joinText(dir, command);
+    if (dir && existsSync(file)) return file;
+  }
+  return undefined;
 }
 
 /** Whether an executable called `command` is on PATH. */
