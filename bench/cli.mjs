@@ -50,7 +50,24 @@ function measure(args, extraEnv = {}) {
   rmSync(out, { recursive: true, force: true });
   return { ms, mib: kb / 1024 };
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))];
+const median = (xs) => quantile(xs, 0.5);
+// each run of ours over the create-vite run next to it: the VM's slow stretches slow both, so the
+// ratio of neighbours drifts less than the ratio of two medians taken minutes apart
+const paired = (ours, theirs) => {
+  const ratios = ours.map((x, i) => x / theirs[i]);
+  return `${median(ratios).toFixed(2)} (quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`;
+};
+// The functions V8 chose to optimise during one run: an optimising compile runs on another
+// thread, and the process waits for it before it can exit (src/paths.ts), so a run that writes a
+// project should leave none.
+function optimised(args) {
+  const out = mkdtempSync(join(scratch, "out-"));
+  const r = spawnSync(process.execPath, ["--trace-opt", ...args], { cwd: out, env, encoding: "utf8" });
+  rmSync(out, { recursive: true, force: true });
+  const names = [...r.stdout.matchAll(/^\[marking .*?<JSFunction ([^ >]*)/gm)].map((m) => m[1] || "(anonymous)");
+  return names.length ? names.join(", ") : "none";
+}
 
 try {
   const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", scratch], repo));
@@ -86,11 +103,14 @@ try {
   console.log(
     `| ratio | ${(a.wall / b.wall).toFixed(2)} | ${(a.rss / b.rss).toFixed(2)} | ${(a.seconds / b.seconds).toFixed(2)} | ${(a.bytes / b.bytes).toFixed(2)} | |`,
   );
+  const wall = (rs) => rs.map((r) => r.ms);
+  console.log(`Each run of ours over the create-vite run beside it: median ${paired(wall(oursRuns), wall(viteRuns))}`);
   if (process.env.NODE_EXTRA_CA_CERTS)
     console.log("(both ran without NODE_EXTRA_CA_CERTS, which this machine sets: Node 20 parses that bundle at every start)");
   console.log(
-    `create-ocaml-parallel without its kept compiled code (a first run): median ${median(uncachedRuns).toFixed(0)} ms, ${(median(uncachedRuns) / b.wall).toFixed(2)}x create-vite's`,
+    `create-ocaml-parallel without its kept compiled code (a first run): median ${median(uncachedRuns).toFixed(0)} ms; over the create-vite run beside it: ${paired(uncachedRuns, wall(viteRuns))}`,
   );
+  console.log(`Functions V8 optimised while ours wrote a project: ${optimised(write)}`);
   console.log(
     `create-ocaml-parallel --help: median ${median(helpRuns).toFixed(0)} ms; tarball ${mb(packed.size)} MB, unpacked ${mb(packed.unpackedSize)} MB, ${packed.entryCount} files`,
   );
