@@ -1,5 +1,5 @@
 /** The built CLI as a child process, without a terminal: flags, messages, exit codes, what is on disk. */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -223,8 +223,8 @@ describe("writing a project", () => {
     const first = await run();
     const written = readFileSync(kept);
     const writtenAt = statSync(kept).mtimeMs;
-    // for this bundle file on this Node, then V8's code
-    expect(written.toString("utf8", 0, written.indexOf(10))).toMatch(/\/dist\/cli\.cjs \d+ \d+ [\d.]+ v\d+\.\d+\.\d+ \w+$/);
+    // for this bundle file on this Node, kept by a run that rendered a project, then V8's code
+    expect(written.toString("utf8", 0, written.indexOf(10))).toMatch(/\/dist\/cli\.cjs \d+ \d+ [\d.]+ v\d+\.\d+\.\d+ \w+ rendered$/);
     expect(written.length).toBeGreaterThan(50_000);
     // taken as it is: the same run, the file left alone
     expect((await run()).replace(/\/tmp\/\S+/g, "")).toBe(first.replace(/\/tmp\/\S+/g, ""));
@@ -235,10 +235,26 @@ describe("writing a project", () => {
     await run();
     expect(readFileSync(kept).length).toBeGreaterThan(50_000);
     // for another bundle (another key): replaced
-    writeFileSync(kept, `/elsewhere/dist/cli.cjs 1 2 3 v20.0.0 x64\n${"x".repeat(100)}`);
+    writeFileSync(kept, `/elsewhere/dist/cli.cjs 1 2 3 v20.0.0 x64 rendered\n${"x".repeat(100)}`);
     await run();
     const key = written.subarray(0, written.indexOf(10) + 1);
     expect(readFileSync(kept).subarray(0, key.length).equals(key)).toBe(true);
+    // a run that renders nothing keeps its code only where there is none, and the next run that
+    // renders a project replaces it (it lacks the rendering); a rendering run's stays
+    const help = async () => expect((await runCli(["--help"], { env: { XDG_CACHE_HOME: cache } })).exitCode).toBe(0);
+    const header = () => readFileSync(kept).toString("utf8", 0, readFileSync(kept).indexOf(10));
+    const renderedAt = statSync(kept).mtimeMs;
+    await help();
+    expect(statSync(kept).mtimeMs).toBe(renderedAt);
+    rmSync(kept);
+    await help();
+    expect(header()).toMatch(/ other$/);
+    const helpCode = readFileSync(kept).length;
+    await help();
+    expect(readFileSync(kept).length).toBe(helpCode);
+    await run();
+    expect(header()).toMatch(/ rendered$/);
+    expect(readFileSync(kept).length).toBeGreaterThan(helpCode);
     // a cache folder that cannot be made, and Node's switch to turn compile caches off: nothing kept, nothing lost
     await run({ XDG_CACHE_HOME: join(kept, "not-a-folder") });
     const off = tempDir();

@@ -13,6 +13,9 @@ import { type Out, outputFailed, terminalOut } from "./output.js";
 import { prompting, showCursor } from "./prompt.js";
 import { forLocale } from "./terminal.js";
 
+// for bin/compile-cache.cjs
+export { renderedAProject } from "../create/render.js";
+
 /** What a command reports as it goes, for an interruption's message. */
 export interface Progress {
   /** The project is in place: an interruption after that (during --build) leaves it. */

@@ -176,11 +176,16 @@ const layerFiles = (layer: string): string[] => prebuilt()?.layers[layer] ?? wal
 /** The layers a manifest is made of, in rendering order: a later layer's file replaces an earlier one's. */
 export const layersOf = (m: Template) => ["_shared", ...m.layers, m.name, ...(m.variant?.layers ?? [])];
 
+let rendered = false;
+/** Whether this process has rendered a project: bin/compile-cache.cjs keeps V8's code of such a run. */
+export const renderedAProject = () => rendered;
+
 /**
  * Writes the project into `destination` (which must exist) and returns the
  * relative paths written, sorted. `.hbs` files are rendered, others copied.
  */
 export function renderProject(input: RenderInput, destination: string, place: (output: string) => string | undefined = (o) => o): string[] {
+  rendered = true;
   const data = templateData(input);
   // output path → source path under templates/
   const sources = new Map<string, string>();
