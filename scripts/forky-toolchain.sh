@@ -149,8 +149,14 @@ sources() {
 }
 
 # Process-spawning libraries (parmap, eio's subprocesses, rpc_parallel) need a private /proc and a resolvable hostname.
-# Commands run here as root, and Open MPI refuses root unless told; UCX and hwloc warn
-# about the chroot's missing /sys. Neither changes what a program computes.
+# Each command also gets, in its own mount namespace (gone with it), a read-only sysfs and its own
+# /tmp and /dev/shm: without sysfs, hwloc gives up its Linux discovery; and in a PID namespace of
+# its own, every command's processes have the same small pids, which Open MPI and PMIx name their
+# files in /tmp and /dev/shm after. Two commands running MPI at once (tests in parallel) then
+# met each other's files: "PMIx server's listener thread failed to start", "topology discovery
+# failed", or a launcher hung past SIGTERM, a few times in 160 runs of 4 at once.
+# Commands run here as root, and Open MPI refuses root unless told; UCX warns where it finds
+# no network device it can use. Neither changes what a program computes.
 MPI_AS_ROOT=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 PRTE_ALLOW_RUN_AS_ROOT=1
   PRTE_ALLOW_RUN_AS_ROOT_CONFIRM=1 UCX_LOG_LEVEL=fatal HWLOC_HIDE_ERRORS=1)
 
@@ -158,7 +164,10 @@ run_in() {
   local h; h=$(hostname)
   grep -qw "$h" "$ROOT/etc/hosts" 2>/dev/null || printf '127.0.0.1 localhost %s\n' "$h" >> "$ROOT/etc/hosts"
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
-  unshare --mount --fork --pid --mount-proc="$ROOT/proc" chroot "$ROOT" env "${MPI_AS_ROOT[@]}" "$@"
+  unshare --mount --fork --pid --mount-proc="$ROOT/proc" \
+    sh -c 'mkdir -p "$1/sys" "$1/tmp" "$1/dev/shm" && mount -t sysfs -o ro sysfs "$1/sys" &&
+      mount -t tmpfs -o mode=1777 tmpfs "$1/tmp" && mount -t tmpfs -o mode=1777 tmpfs "$1/dev/shm" &&
+      exec chroot "$@"' sh "$ROOT" env "${MPI_AS_ROOT[@]}" "$@"
 }
 
 # One setup at a time per root: tests, helpers and CI may call this at once, and a `run` waits
