@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findTemplate, loadCatalog } from "../src/catalog/catalog.js";
@@ -104,6 +105,40 @@ describe("rendering", () => {
     const opam = readFileSync(join(dir, `${"a".repeat(50)}.opam`), "utf8");
     expect(opam).toContain('authors: ["Short <s@x.y>"]\n');
     expect(opam).toContain(`homepage:\n  "https://github.com/username/${"a".repeat(50)}"\n`);
+  });
+});
+
+describe("the generated .gitignore", () => {
+  // each job's output file as Slurm names it (%x the job's name, %j its id, %A_%a an array's id and task)
+  const outputs = (script: string) =>
+    [...script.matchAll(/^#SBATCH --output=(\S+)$/gm)].map((m) =>
+      m[1].replace("%x", "my-app").replace("%j", "123").replace("%A", "123").replace("%a", "0"),
+    );
+  it.each(
+    loadCatalog()
+      .filter((m) => m.run.onSlurm)
+      .map((m) => [m.name]),
+  )("%s: git ignores what the slurm/ jobs write, and nothing of the project", (name) => {
+    const dir = tempDir();
+    const files = renderProject({ manifest: findTemplate(loadCatalog(), name), names, author: "A" }, dir);
+    const written = loadCatalog()
+      .find((m) => m.name === name)!
+      .run.onSlurm!.jobs.flatMap((j) => outputs(readFileSync(join(dir, j.script), "utf8")));
+    expect(written.length).toBeGreaterThan(0);
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    for (const f of written) writeFileSync(join(dir, f), "report\n");
+    // check-ignore prints the ignored paths among those given (exit 1 when none is)
+    const ignored = (paths: string[]) =>
+      spawnSync("git", ["check-ignore", ...paths], { cwd: dir, encoding: "utf8" })
+        .stdout.split("\n")
+        .filter(Boolean);
+    expect(ignored(written)).toEqual(written);
+    expect(ignored(files)).toEqual([]);
+  });
+  it("ignores no .out file where no job writes one", () => {
+    const dir = tempDir();
+    renderProject({ manifest: domains(), names, author: "A" }, dir);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe("_build/\n_opam/\n*.install\n");
   });
 });
 

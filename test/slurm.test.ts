@@ -126,6 +126,11 @@ describe.skipIf(why)("slurm", () => {
         for (const [task, output] of outputs.entries()) expect(output, job.script).toMatch(new RegExp(ours(job.expect[task])));
         expect(await ending(ids[j])).toEqual(job.expect.map(() => "COMPLETED 0:0"));
       }
+      // the outputs stay out of git's way (the generated .gitignore)
+      await execa("git", ["init", "-q"], { cwd: project });
+      const status = await execa("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: project });
+      expect(status.stdout).toContain("slurm/job.sbatch");
+      expect(status.stdout).not.toMatch(/\.out$/m);
     }, 600_000);
   });
 
