@@ -11,11 +11,11 @@
 //   OPAM_REPOSITORY_SNAPSHOT=DIR node scripts/depexts.mjs           rewrites templates/depexts.json
 //   OPAM_REPOSITORY_SNAPSHOT=DIR node scripts/depexts.mjs --check   exits 1 when the file differs
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { catalog, cli, examples, root } from "./examples.mjs";
-import { compilerReleases, depextsOf, PLATFORMS, prepareSnapshot, snapshotFolder, solve } from "./opam-snapshot.mjs";
+import { chrootWorkFolder, compilerReleases, depextsOf, PLATFORMS, prepareSnapshot, snapshotFolder, solve } from "./opam-snapshot.mjs";
 
 export const file = join(root, "templates/depexts.json");
 
@@ -42,7 +42,7 @@ export function derive(folder) {
   const manifests = catalog();
   const snapshot = prepareSnapshot(folder, opamRoots(manifests));
   const newest = compilerReleases(snapshot.repository).at(-1);
-  const work = mkdtempSync(join(snapshot.chroot, "tmp", "depexts-"));
+  const work = chrootWorkFolder(snapshot.chroot, "depexts-");
   try {
     const list = units(manifests);
     for (const u of list) execFileSync(process.execPath, [cli, join(work, u.id), ...u.args, "--name", "probe", "--yes", "--no-git"]);

@@ -16,10 +16,11 @@
 //
 // Re-run it when the chroot's OCaml, dune or libraries move (test/names-build.test.ts checks the file is current).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { catalog, cli, examples, root } from "./examples.mjs";
+import { chrootWorkFolder } from "./opam-snapshot.mjs";
 
 export const file = join(root, "templates/name-clashes.json");
 const forky = (...args) =>
@@ -91,7 +92,7 @@ function queries(projects) {
 /** The clashes each template has now, by the toolchain; `missing` lists templates whose libraries the chroot lacks. */
 export function current() {
   const chroot = forky("root").trim();
-  const work = mkdtempSync(join(chroot, "work", "name-clashes-"));
+  const work = chrootWorkFolder(chroot, "name-clashes-");
   try {
     const projects = cases().map(({ id, args }) => {
       execFileSync(process.execPath, [cli, join(work, id), ...args, "--name", PROBE, "--yes", "--no-git"], { stdio: "ignore" });

@@ -18,6 +18,15 @@ import { root as repo } from "./examples.mjs";
 const toolchain = join(repo, "scripts/forky-toolchain.sh");
 const forky = (args, options = {}) => execFileSync("bash", [toolchain, ...args], { encoding: "utf8", maxBuffer: 256 << 20, ...options });
 
+/**
+ * A new folder under the chroot's /work, for files a command in the chroot reads or writes:
+ * not /tmp, which forky-toolchain.sh run gives every command a private one of.
+ */
+export function chrootWorkFolder(chroot, prefix) {
+  mkdirSync(join(chroot, "work"), { recursive: true });
+  return mkdtempSync(join(chroot, "work", prefix));
+}
+
 /** The snapshot folder, or undefined when none is given. */
 export const snapshotFolder = () => process.env.OPAM_REPOSITORY_SNAPSHOT || undefined;
 
@@ -137,7 +146,7 @@ const opamVars = (platform) =>
  * exit code, the end of its output and, when it solved, the packages of the solution.
  */
 export function solve(snapshot, opamRoot, cases, { timeout = 900_000 } = {}) {
-  const work = mkdtempSync(join(snapshot.chroot, "tmp", "opam-solve-"));
+  const work = chrootWorkFolder(snapshot.chroot, "opam-solve-");
   const inside = work.slice(snapshot.chroot.length);
   const script = [
     `export OPAMROOT=${opamRoot} OPAMYES=1 OPAMCOLOR=never OPAMSOLVERTIMEOUT=60`,
