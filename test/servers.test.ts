@@ -266,7 +266,7 @@ describe.each(servers.map((m) => [templateId(m), m] as const))("%s -serve", (id,
       stalled.pause();
       stalled.write(lines(100_000, "a line from a client still connected"));
       await sleep(500);
-      expect(await server.stop("SIGTERM")).toBe(0);
+      expect(await server.stop("SIGTERM"), `the server's stderr:\n${out.stderr}`).toBe(0);
       stalled.destroy();
       expect(await refused(port)).toBe("ECONNREFUSED");
       expect(out.stdout.match(/^listening on .*$/gm)).toEqual([server.listening]);
@@ -281,7 +281,7 @@ describe.each(servers.map((m) => [templateId(m), m] as const))("%s -serve", (id,
       keepIfFailed();
       const server = await start(m, project);
       expect(await echo(server.port, "hello\n")).toBe("hello\n");
-      expect(await server.stop("SIGINT")).toBe(0);
+      expect(await server.stop("SIGINT"), `the server's stderr:\n${server.out.stderr}`).toBe(0);
       expect(await refused(server.port)).toBe("ECONNREFUSED");
     },
     120_000,
