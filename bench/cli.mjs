@@ -65,6 +65,7 @@ function optimised(args) {
   const out = mkdtempSync(join(scratch, "out-"));
   const r = spawnSync(process.execPath, ["--trace-opt", ...args], { cwd: out, env, encoding: "utf8" });
   rmSync(out, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`--trace-opt ${args.join(" ")} failed: ${r.stderr}`);
   const names = [...r.stdout.matchAll(/^\[marking .*?<JSFunction ([^ >]*)/gm)].map((m) => m[1] || "(anonymous)");
   return names.length ? names.join(", ") : "none";
 }

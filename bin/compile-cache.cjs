@@ -29,8 +29,8 @@ function keptCode(filename) {
     const saved = fs.readFileSync(file);
     const end = saved.indexOf(10);
     const header = saved.toString("utf8", 0, end);
-    const mine = header === `${key} rendered` || header === `${key} other`;
-    return { key, file, code: mine ? saved.subarray(end + 1) : undefined, rendered: header.endsWith(" rendered") };
+    const rendered = header === `${key} rendered`;
+    return { key, file, code: rendered || header === `${key} other` ? saved.subarray(end + 1) : undefined, rendered };
   } catch {
     return { key, file, code: undefined, rendered: false }; // none kept yet
   }

@@ -17,8 +17,9 @@ export async function run(file: string, args: string[], options: Options = {}) {
 /** Where the executable called `command` is on PATH, or undefined. */
 function pathOf(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
     const file = joinText(dir, command);
-    if (dir && existsSync(file)) return file;
+    if (existsSync(file)) return file;
   }
   return undefined;
 }
